@@ -1,0 +1,392 @@
+//! The manifest: what a Flagon app says about itself.
+//!
+//! A Flagon app is one binary. Run with `FLAGON_MANIFEST=1` (or `--flagon-manifest`), it
+//! prints a [`Manifest`] as JSON on stdout and exits. The CLI (`cargo flagon`) learns the app
+//! only this way: it never parses the user's source, and routes are never repeated in a config
+//! file. This crate is the contract between the runtime crate (`flagon`), which produces the
+//! manifest, and every tool that consumes it (config, model, renderers, deploy, local).
+//!
+//! The schema is versioned by [`SCHEMA_VERSION`]. A consumer refuses a manifest whose
+//! `schema_version` it does not know, with an error that says which versions it reads
+//! ([`Manifest::from_json`]). Adding an optional field keeps the version; renaming or removing
+//! one, or changing its meaning, bumps it.
+//!
+//! ```
+//! use flagon_manifest::{Manifest, Function, Trigger};
+//!
+//! let manifest = Manifest::new("helloworld", vec![Function::new("resize", Trigger::Invoke)], None);
+//! let json = manifest.to_json();
+//! assert_eq!(Manifest::from_json(&json).unwrap(), manifest);
+//! ```
+//!
+//! # Schema (version 1)
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "flagon_version": "0.1.0",
+//!   "app": "helloworld",
+//!   "api": {
+//!     "function": "api_handler",
+//!     "binary_media_types": ["image/png"],
+//!     "routes": [
+//!       { "path": "/users/{id}", "methods": ["GET", "PUT"],
+//!         "cors": { "allow_origins": ["https://example.com"], "allow_headers": [],
+//!                   "expose_headers": [], "max_age": 600, "allow_credentials": false },
+//!         "content_types": ["application/json"], "required_query_params": [],
+//!         "api_key_required": false, "authorizer": null }
+//!     ]
+//!   },
+//!   "functions": [
+//!     { "name": "api_handler", "handler": "api_handler", "trigger": { "type": "api" } },
+//!     { "name": "on_upload", "handler": "on_upload",
+//!       "trigger": { "type": "s3", "bucket": "mybucket", "events": ["s3:ObjectCreated:*"],
+//!                    "prefix": "uploads/", "suffix": ".jpg" } }
+//!   ]
+//! }
+//! ```
+//!
+//! Trigger shapes are the variants of [`Trigger`], tagged by `type`.
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest schema version this crate writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The name of the function that serves every HTTP route, unless the app renames it.
+pub const DEFAULT_API_FUNCTION: &str = "api_handler";
+
+/// The environment variable that asks an app binary for its manifest.
+pub const MANIFEST_ENV: &str = "FLAGON_MANIFEST";
+
+/// The command-line flag that asks an app binary for its manifest.
+pub const MANIFEST_FLAG: &str = "--flagon-manifest";
+
+/// Everything an app declares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`SCHEMA_VERSION`] when written by this crate.
+    pub schema_version: u32,
+    /// The version of the `flagon` crate that wrote the manifest.
+    pub flagon_version: String,
+    /// The app's name (`App::new(name)`); prefixes every AWS resource name.
+    pub app: String,
+    /// The HTTP API, when the app declares at least one route.
+    pub api: Option<Api>,
+    /// Every Lambda function, the API's included, in declaration order.
+    pub functions: Vec<Function>,
+}
+
+/// The HTTP API: every route is served by one Lambda function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// The name of the function (in [`Manifest::functions`]) that serves every route.
+    pub function: String,
+    /// Content types API Gateway treats as binary (base64 between it and the function).
+    #[serde(default)]
+    pub binary_media_types: Vec<String>,
+    /// The routes, in declaration order.
+    pub routes: Vec<Route>,
+}
+
+/// One path template and the methods it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// API Gateway syntax: `/users/{id}`, greedy `/{proxy+}`.
+    pub path: String,
+    /// Upper-case HTTP methods (`GET`, `PUT`, ...), sorted, without `OPTIONS` unless the app
+    /// declares it itself (CORS preflight is answered for routes with [`Route::cors`]).
+    pub methods: Vec<String>,
+    /// CORS settings; `None` means no CORS headers and no preflight.
+    #[serde(default)]
+    pub cors: Option<Cors>,
+    /// Accepted request content types; empty accepts any. A mismatch is a 415.
+    #[serde(default)]
+    pub content_types: Vec<String>,
+    /// Query parameters that must be present; a missing one is a 400 that names it.
+    #[serde(default)]
+    pub required_query_params: Vec<String>,
+    /// Whether API Gateway requires an API key for this route (REST API only).
+    #[serde(default)]
+    pub api_key_required: bool,
+    /// The name of an authorizer, reserved for the authorizers issue.
+    #[serde(default)]
+    pub authorizer: Option<String>,
+}
+
+/// CORS settings of a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cors {
+    /// Allowed origins; `["*"]` allows any.
+    pub allow_origins: Vec<String>,
+    /// Request headers the browser may send beyond the safe ones.
+    #[serde(default)]
+    pub allow_headers: Vec<String>,
+    /// Response headers the browser may read beyond the safe ones.
+    #[serde(default)]
+    pub expose_headers: Vec<String>,
+    /// How long, in seconds, a preflight answer may be cached.
+    #[serde(default)]
+    pub max_age: Option<u32>,
+    /// Whether credentials (cookies, authorization) are allowed.
+    #[serde(default)]
+    pub allow_credentials: bool,
+}
+
+/// One Lambda function of the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Function {
+    /// The handler's name: its function item's name, or what `.name(...)` set. Unique in the
+    /// app. The deployed Lambda function is `<app>-<stage>-<name>`.
+    pub name: String,
+    /// The value of Lambda's Handler setting; the runtime reads it back from `_HANDLER` to
+    /// pick the handler. Equal to `name` today.
+    pub handler: String,
+    /// What invokes the function.
+    pub trigger: Trigger,
+}
+
+impl Function {
+    /// A function whose handler setting is its name.
+    pub fn new(name: impl Into<String>, trigger: Trigger) -> Self {
+        let name = name.into();
+        Self { handler: name.clone(), name, trigger }
+    }
+}
+
+/// What invokes a function, with every parameter of the wiring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Trigger {
+    /// Serves every route of [`Manifest::api`].
+    Api,
+    /// A plain function: JSON in, JSON out, invoked directly.
+    Invoke,
+    /// S3 bucket notifications.
+    S3 {
+        /// Bucket name.
+        bucket: String,
+        /// Event types, e.g. `s3:ObjectCreated:*`.
+        events: Vec<String>,
+        /// Key prefix filter.
+        #[serde(default)]
+        prefix: Option<String>,
+        /// Key suffix filter.
+        #[serde(default)]
+        suffix: Option<String>,
+    },
+    /// An SNS topic subscription.
+    Sns {
+        /// Topic name or ARN.
+        topic: String,
+    },
+    /// An SQS event source mapping.
+    Sqs {
+        /// Queue name or ARN.
+        queue: String,
+        /// Records per invocation (1 to 10, or up to 10000 with a batching window).
+        batch_size: u32,
+        /// Maximum batching window in seconds (0 to 300).
+        #[serde(default)]
+        maximum_batching_window_in_seconds: Option<u32>,
+        /// Maximum concurrent invocations from this queue (2 to 1000).
+        #[serde(default)]
+        maximum_concurrency: Option<u32>,
+    },
+    /// An EventBridge (CloudWatch Events) rule with an event pattern.
+    EventPattern {
+        /// The event pattern, as EventBridge takes it.
+        pattern: serde_json::Value,
+        /// Event bus name; `None` is the default bus.
+        #[serde(default)]
+        event_bus: Option<String>,
+    },
+    /// An EventBridge rule with a schedule expression.
+    Schedule {
+        /// `rate(...)` or `cron(...)`, validated as AWS validates it.
+        expression: String,
+        /// Optional description of the rule.
+        #[serde(default)]
+        description: Option<String>,
+    },
+    /// A Kinesis stream event source mapping.
+    Kinesis {
+        /// Stream name or ARN.
+        stream: String,
+        /// Records per invocation (1 to 10000).
+        batch_size: u32,
+        /// `TRIM_HORIZON`, `LATEST` or `AT_TIMESTAMP`.
+        starting_position: StartingPosition,
+        /// Maximum batching window in seconds (0 to 300).
+        #[serde(default)]
+        maximum_batching_window_in_seconds: Option<u32>,
+    },
+    /// A DynamoDB stream event source mapping.
+    Dynamodb {
+        /// The stream's ARN (it carries a label only DynamoDB knows).
+        stream_arn: String,
+        /// Records per invocation (1 to 10000).
+        batch_size: u32,
+        /// `TRIM_HORIZON` or `LATEST`.
+        starting_position: StartingPosition,
+        /// Maximum batching window in seconds (0 to 300).
+        #[serde(default)]
+        maximum_batching_window_in_seconds: Option<u32>,
+    },
+}
+
+impl Trigger {
+    /// The `type` tag, for messages and names.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Trigger::Api => "api",
+            Trigger::Invoke => "invoke",
+            Trigger::S3 { .. } => "s3",
+            Trigger::Sns { .. } => "sns",
+            Trigger::Sqs { .. } => "sqs",
+            Trigger::EventPattern { .. } => "event_pattern",
+            Trigger::Schedule { .. } => "schedule",
+            Trigger::Kinesis { .. } => "kinesis",
+            Trigger::Dynamodb { .. } => "dynamodb",
+        }
+    }
+}
+
+/// Where a stream event source mapping starts reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StartingPosition {
+    /// The oldest record.
+    TrimHorizon,
+    /// Only new records.
+    Latest,
+    /// From a timestamp (Kinesis only).
+    AtTimestamp,
+}
+
+impl StartingPosition {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartingPosition::TrimHorizon => "TRIM_HORIZON",
+            StartingPosition::Latest => "LATEST",
+            StartingPosition::AtTimestamp => "AT_TIMESTAMP",
+        }
+    }
+}
+
+/// A manifest that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// Not JSON of the manifest's shape.
+    #[error("parse the app's manifest: {0}")]
+    Parse(#[from] serde_json::Error),
+    /// A schema version this crate does not read.
+    #[error(
+        "read manifest schema version {found}: this flagon reads version {SCHEMA_VERSION}; \
+         build the app and the CLI with the same flagon release"
+    )]
+    Version {
+        /// The version the manifest declares.
+        found: u32,
+    },
+}
+
+impl Manifest {
+    /// A manifest of the current schema version written by this flagon release.
+    pub fn new(app: impl Into<String>, functions: Vec<Function>, api: Option<Api>) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            flagon_version: env!("CARGO_PKG_VERSION").to_owned(),
+            app: app.into(),
+            api,
+            functions,
+        }
+    }
+
+    /// Pretty JSON, as the app binary prints it.
+    pub fn to_json(&self) -> String {
+        // A manifest is plain data: serialising it cannot fail.
+        serde_json::to_string_pretty(self).expect("a manifest serialises")
+    }
+
+    /// Reads a manifest, checking the schema version before the shape so that a newer
+    /// manifest gets the version error rather than a confusing field error.
+    pub fn from_json(json: &str) -> Result<Self, ManifestError> {
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: u32,
+        }
+        let Version { schema_version } = serde_json::from_str(json)?;
+        if schema_version != SCHEMA_VERSION {
+            return Err(ManifestError::Version { found: schema_version });
+        }
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// The function with this name.
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_schema_version_is_refused_with_the_version_error() {
+        let err = Manifest::from_json(r#"{"schema_version": 99, "whatever": true}"#).unwrap_err();
+        assert!(matches!(err, ManifestError::Version { found: 99 }), "{err}");
+    }
+
+    #[test]
+    fn every_trigger_round_trips() {
+        let triggers = vec![
+            Trigger::Api,
+            Trigger::Invoke,
+            Trigger::S3 {
+                bucket: "b".into(),
+                events: vec!["s3:ObjectCreated:*".into()],
+                prefix: Some("in/".into()),
+                suffix: None,
+            },
+            Trigger::Sns { topic: "t".into() },
+            Trigger::Sqs {
+                queue: "q".into(),
+                batch_size: 10,
+                maximum_batching_window_in_seconds: Some(5),
+                maximum_concurrency: None,
+            },
+            Trigger::EventPattern {
+                pattern: serde_json::json!({"source": ["aws.s3"]}),
+                event_bus: None,
+            },
+            Trigger::Schedule { expression: "rate(5 minutes)".into(), description: None },
+            Trigger::Kinesis {
+                stream: "s".into(),
+                batch_size: 100,
+                starting_position: StartingPosition::Latest,
+                maximum_batching_window_in_seconds: None,
+            },
+            Trigger::Dynamodb {
+                stream_arn: "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x".into(),
+                batch_size: 100,
+                starting_position: StartingPosition::TrimHorizon,
+                maximum_batching_window_in_seconds: None,
+            },
+        ];
+        let functions = triggers
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| Function::new(format!("f{i}"), t))
+            .collect();
+        let m = Manifest::new("app", functions, None);
+        assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
+    }
+}
