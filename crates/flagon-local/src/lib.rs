@@ -1,0 +1,32 @@
+//! `cargo flagon local`, as a library: a Flagon app's real binary under a Lambda Runtime API
+//! emulator, behind an API Gateway emulator.
+//!
+//! Nothing runs in-process: every function is its built binary (or any command: the
+//! "bootstrap"), started with Lambda's environment and its own Runtime API on a loopback
+//! port, as Lambda would start it. Several instances of a function serve concurrent
+//! events; an instance that times out is killed and one that crashes is replaced.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use flagon_local::{FunctionSpec, Pool};
+//!
+//! # async fn demo() -> Result<(), flagon_local::LocalError> {
+//! let mut spec = FunctionSpec::new("echo", vec!["./target/debug/helloworld".into()]);
+//! spec.timeout = Duration::from_secs(10);
+//! let pool = Pool::new(spec, "us-east-1");
+//! let answer = pool.invoke(r#"{"hello": "world"}"#.into()).await?;
+//! println!("{}", String::from_utf8_lossy(answer.payload()));
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod instance;
+mod options;
+mod pool;
+mod runtime_api;
+
+pub use error::LocalError;
+pub use instance::{INIT_TIMEOUT, function_arn, request_id};
+pub use options::{ApiType, AppSpec, FunctionSpec, LOCAL_ACCOUNT_ID, PAYLOAD_LIMIT};
+pub use pool::{Invocation, Pool};
+pub use runtime_api::{EXIT_ERROR, Outcome};
