@@ -50,6 +50,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod schedule;
+
 /// The manifest schema version this crate writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
