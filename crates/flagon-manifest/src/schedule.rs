@@ -312,6 +312,12 @@ pub enum ScheduleErrorKind {
         /// The unit AWS takes for this value.
         expected: &'static str,
     },
+    /// Parts separated by anything but single spaces (cfn-lint, for one, splits on a space).
+    #[error("separate the parts with single spaces, as in `{canonical}`")]
+    Spacing {
+        /// The expression with single spaces.
+        canonical: String,
+    },
     /// A cron without exactly six fields.
     #[error(
         "a cron has six fields (minutes hours day-of-month month day-of-week year), found {found}"

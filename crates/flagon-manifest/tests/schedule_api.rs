@@ -179,12 +179,33 @@ fn names_are_case_insensitive_and_kept_as_written() {
 }
 
 #[test]
-fn extra_whitespace_between_fields_is_normalised() {
+fn anything_but_single_spaces_is_refused_with_the_single_spaced_form() {
+    let err = "cron(0  10 *\t* ? *)"
+        .parse::<ScheduleExpression>()
+        .unwrap_err();
     assert_eq!(
-        parse("cron(0  10 *\t* ? *)").to_string(),
-        "cron(0 10 * * ? *)"
+        err.kind(),
+        &ScheduleErrorKind::Spacing {
+            canonical: "cron(0 10 * * ? *)".to_owned()
+        }
     );
-    assert_eq!(parse("rate(5  minutes)").to_string(), "rate(5 minutes)");
+    let err = "rate( 5 minutes)"
+        .parse::<ScheduleExpression>()
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with("as in `rate(5 minutes)`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_cron_field_is_named() {
+    let err = Cron::new("0", "", "?", "*", "MON", "*").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("hours `` is malformed: the field is empty"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -207,6 +207,13 @@ pub(super) fn parse(expression: &str, inner: &str) -> Result<Cron, ScheduleError
             ScheduleErrorKind::CronFieldCount { found: parts.len() },
         ));
     };
+    if inner != fields.join(" ") {
+        let canonical = format!("cron({})", fields.join(" "));
+        return Err(ScheduleError::new(
+            expression,
+            ScheduleErrorKind::Spacing { canonical },
+        ));
+    }
     from_fields(expression, fields)
 }
 
@@ -371,6 +378,9 @@ fn value(field: CronField, text: &str) -> Option<u32> {
 fn parse_list(field: CronField, text: &str) -> Result<Values, FieldError<'_>> {
     let (min, max) = field.range();
     let mut set = Values::empty(min);
+    if text.is_empty() {
+        return Err((text, malformed("the field is empty")));
+    }
     for item in text.split(',') {
         if item.is_empty() {
             return Err((text, malformed("an item of a `,` list is empty")));

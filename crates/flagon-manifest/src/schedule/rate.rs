@@ -153,6 +153,10 @@ pub(super) fn parse(expression: &str, inner: &str) -> Result<Rate, ScheduleError
     let [value, unit] = parts[..] else {
         return Err(err(ScheduleErrorKind::RateParts { found: parts.len() }));
     };
+    if inner != parts.join(" ") {
+        let canonical = format!("rate({value} {unit})");
+        return Err(err(ScheduleErrorKind::Spacing { canonical }));
+    }
     let parsed = if value.bytes().all(|b| b.is_ascii_digit()) {
         value.parse().ok()
     } else {
