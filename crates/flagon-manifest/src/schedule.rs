@@ -14,8 +14,8 @@
 //! - `cron(MINUTES HOURS DAY-OF-MONTH MONTH DAY-OF-WEEK YEAR)`: six fields, in UTC. Minutes
 //!   0-59, hours 0-23, day-of-month 1-31, month 1-12 or `JAN`-`DEC`, day-of-week 1-7 or
 //!   `SUN`-`SAT` (1 is Sunday), year 1970-2199. `,` `-` `*` `/` work in every field; `?`, `L`
-//!   and `W` in day-of-month (`L` last day, `LW` last weekday, `15W` the weekday nearest the
-//!   15th); `?`, `L` and `#` in day-of-week (`L` Saturday, `6L` the last Friday, `2#1` the first
+//!   and `W` in day-of-month (`L` last day, `L-3` three days before it, `LW` last weekday, `15W`
+//!   the weekday nearest the 15th); `?`, `L` and `#` in day-of-week (`L` Saturday, `6L` the last Friday, `2#1` the first
 //!   Monday). Exactly one of day-of-month and day-of-week is `?`: AWS cannot combine them.
 //!
 //! Beyond validation, [`ScheduleExpression::next_after`] computes when a schedule fires next;

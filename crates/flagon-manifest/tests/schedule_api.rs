@@ -277,6 +277,7 @@ fn next_after_agrees_with_a_minute_by_minute_scan() {
         "cron(7,53 */5 ? * MON-FRI *)",
         "cron(0/5 8-17 ? * MON-FRI *)",
         "cron(30 23 L * ? *)",
+        "cron(0 6 L-2 * ? *)",
         "cron(0 0 LW * ? *)",
         "cron(45 6 1W * ? *)",
         "cron(59 23 31W * ? *)",

@@ -126,8 +126,8 @@ pub(super) enum DayOfMonth {
     Any,
     /// Days by number.
     Days(Values),
-    /// `L`: the last day of the month.
-    Last,
+    /// `L`: the last day of the month; `L-3`: three days before it.
+    Last(u32),
     /// `LW`: the last weekday (Monday to Friday) of the month.
     LastWeekday,
     /// `15W`: the weekday nearest the 15th, within the month.
@@ -298,22 +298,33 @@ fn parse_day_of_week(text: &str) -> Result<DayOfWeek, FieldError<'_>> {
 
 /// `L`, `LW`, `15W`: each takes the whole day-of-month field.
 fn day_of_month_special(upper: &str) -> Result<DayOfMonth, FieldProblem> {
-    const HINT: &str = "`L` and `W` take the whole day-of-month field: `L` (last day), \
-                        `LW` (last weekday) or a day and `W` (`15W`, the weekday nearest the 15th)";
-    match upper {
-        "L" => Ok(DayOfMonth::Last),
-        "LW" => Ok(DayOfMonth::LastWeekday),
-        _ => {
-            let day = upper.strip_suffix('W').ok_or_else(|| malformed(HINT))?;
-            let day = number(day).ok_or_else(|| malformed(HINT))?;
-            if !(1..=31).contains(&day) {
-                return Err(FieldProblem::OutOfRange {
-                    allowed: CronField::DayOfMonth.allowed(),
-                });
-            }
-            Ok(DayOfMonth::NearestWeekday(day))
-        }
+    const HINT: &str = "`L` and `W` take the whole day-of-month field: `L` (last day), `L-3` \
+                        (third-to-last day), `LW` (last weekday) or a day and `W` (`15W`, the \
+                        weekday nearest the 15th)";
+    if upper == "L" {
+        return Ok(DayOfMonth::Last(0));
     }
+    if upper == "LW" {
+        return Ok(DayOfMonth::LastWeekday);
+    }
+    if let Some(offset) = upper.strip_prefix("L-") {
+        // Quartz's offset from the last day, which AWS inherits (undocumented by AWS).
+        let offset = number(offset).ok_or_else(|| malformed(HINT))?;
+        if !(1..=30).contains(&offset) {
+            return Err(FieldProblem::OutOfRange {
+                allowed: "L-1 to L-30",
+            });
+        }
+        return Ok(DayOfMonth::Last(offset));
+    }
+    let day = upper.strip_suffix('W').ok_or_else(|| malformed(HINT))?;
+    let day = number(day).ok_or_else(|| malformed(HINT))?;
+    if !(1..=31).contains(&day) {
+        return Err(FieldProblem::OutOfRange {
+            allowed: CronField::DayOfMonth.allowed(),
+        });
+    }
+    Ok(DayOfMonth::NearestWeekday(day))
 }
 
 /// `L`, `6L`, `3#2`: each takes the whole day-of-week field.

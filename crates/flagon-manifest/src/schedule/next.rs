@@ -89,7 +89,7 @@ impl Cron {
         let by_month_day = match self.day_of_month {
             DayOfMonth::Any => true,
             DayOfMonth::Days(days) => days.contains(day.into()),
-            DayOfMonth::Last => day == last,
+            DayOfMonth::Last(offset) => day + offset == last,
             DayOfMonth::LastWeekday => day == weekday_on_or_before(year, month, last),
             // `31W` in a 30-day month never fires (Quartz, which AWS follows, skips it).
             DayOfMonth::NearestWeekday(n) => n <= last && day == nearest_weekday(year, month, n),
