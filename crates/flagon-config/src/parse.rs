@@ -107,9 +107,9 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Document, ConfigError> {
     reader.document(root.get_ref())
 }
 
-type Entry<'i> = (
-    &'i Spanned<std::borrow::Cow<'i, str>>,
-    &'i Spanned<DeValue<'i>>,
+type Entry<'t, 'i> = (
+    &'t Spanned<std::borrow::Cow<'i, str>>,
+    &'t Spanned<DeValue<'i>>,
 );
 
 impl Reader<'_> {
@@ -131,7 +131,7 @@ impl Reader<'_> {
             path: "",
             level: Level::Top,
         };
-        for (key, value) in root.iter() {
+        for (key, value) in in_file_order(root) {
             match key.get_ref().as_ref() {
                 "app" => {
                     let app = self.string(&top, key, value)?;
@@ -141,7 +141,7 @@ impl Reader<'_> {
                 }
                 "functions" => doc.functions = self.functions(&top, key, value)?,
                 "stages" => {
-                    for (name, stage) in self.table(&top, key, value)?.iter() {
+                    for (name, stage) in in_file_order(self.table(&top, key, value)?) {
                         let path = format!("stages.{}", name.get_ref());
                         validate::stage_name(name.get_ref())
                             .map_err(|m| self.invalid(&name.span(), path.clone(), m))?;
@@ -177,7 +177,7 @@ impl Reader<'_> {
             },
             functions: BTreeMap::new(),
         };
-        for (key, value) in entries.iter() {
+        for (key, value) in in_file_order(entries) {
             if key.get_ref() == "functions" {
                 stage.functions = self.functions(&table, key, value)?;
             } else {
@@ -199,7 +199,7 @@ impl Reader<'_> {
             level: Level::Function,
         };
         let mut out = BTreeMap::new();
-        for (name, body) in self.table(parent, key, value)?.iter() {
+        for (name, body) in in_file_order(self.table(parent, key, value)?) {
             let fpath = format!("{path}.{}", name.get_ref());
             let table = Table {
                 path: &fpath,
@@ -209,7 +209,7 @@ impl Reader<'_> {
                 settings: Settings::default(),
                 location: Some(self.location(&name.span())),
             };
-            for entry in self.table(&holder, name, body)?.iter() {
+            for entry in in_file_order(self.table(&holder, name, body)?) {
                 self.setting(&table, entry, &mut section.settings)?;
             }
             out.insert(name.get_ref().to_string(), section);
@@ -267,7 +267,7 @@ impl Reader<'_> {
     fn setting(
         &self,
         table: &Table<'_>,
-        (key, value): Entry<'_>,
+        (key, value): Entry<'_, '_>,
         settings: &mut Settings,
     ) -> Result<(), ConfigError> {
         let name = key.get_ref().as_ref();
@@ -493,7 +493,7 @@ impl Reader<'_> {
             .as_table()
             .ok_or_else(|| self.wrong_type(table, name, value, "a table of strings"))?;
         let mut out = BTreeMap::new();
-        for (k, v) in entries.iter() {
+        for (k, v) in in_file_order(entries) {
             let entry = format!("{name}.{}", k.get_ref());
             let s = v
                 .get_ref()
@@ -532,6 +532,14 @@ impl Reader<'_> {
                 )
             })
     }
+}
+
+/// A table's entries in the order they appear in the file (the parsed map is sorted by
+/// key), so that the first problem reported is the first one in the file.
+fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
+    let mut entries: Vec<Entry<'t, 'i>> = table.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    entries
 }
 
 /// `integer` -> `an integer`, `string` -> `a string`.
