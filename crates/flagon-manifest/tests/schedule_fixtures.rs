@@ -99,3 +99,18 @@ fn schedules_fire_at_the_hand_checked_instants() {
         }
     }
 }
+
+/// Every error message in one reviewable file: the wording is part of the interface.
+#[test]
+fn error_messages_read_as_documented() {
+    let text = fixture("schedules.txt");
+    let messages: Vec<String> = rows(&text)
+        .into_iter()
+        .filter(|(_, cols)| cols[0] == "invalid")
+        .map(|(_, cols)| match cols[1].parse::<ScheduleExpression>() {
+            Ok(parsed) => format!("{} -> accepted as {parsed}", cols[1]),
+            Err(err) => format!("failed to {err}"),
+        })
+        .collect();
+    insta::assert_snapshot!(messages.join("\n"));
+}
