@@ -1,0 +1,83 @@
+//! The command enum and its dispatch: nothing else lives here.
+
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::error::CliError;
+
+/// Build, run and deploy Flagon apps: serverless Rust on AWS Lambda.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-flagon",
+    bin_name = "cargo flagon",
+    version,
+    propagate_version = true,
+    after_long_help = include_str!("exit_codes.md"),
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command. One variant per module of [`commands`].
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new Flagon project from a template.
+    New(commands::new::NewArgs),
+    /// Build the release `bootstrap` for Lambda and zip it.
+    Build(commands::build::BuildArgs),
+    /// Print the app's manifest: its functions, routes and triggers, as the app declares them.
+    Manifest(commands::manifest::ManifestArgs),
+}
+
+impl Command {
+    /// Runs the command.
+    pub fn run(self) -> Result<(), CliError> {
+        match self {
+            Command::New(args) => commands::new::run(&args),
+            Command::Build(args) => commands::build::run(&args),
+            Command::Manifest(args) => commands::manifest::run(&args),
+        }
+    }
+}
+
+/// The arguments without the `flagon` that cargo inserts when it runs `cargo-flagon` for
+/// `cargo flagon ...`.
+pub fn args_without_cargo_subcommand(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|arg| arg == "flagon") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_subcommand_argument_is_dropped_only_in_first_position() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            args_without_cargo_subcommand(args(&["cargo-flagon", "flagon", "build"])),
+            args(&["cargo-flagon", "build"])
+        );
+        assert_eq!(
+            args_without_cargo_subcommand(args(&["cargo-flagon", "build"])),
+            args(&["cargo-flagon", "build"])
+        );
+        assert_eq!(
+            args_without_cargo_subcommand(args(&["cargo-flagon", "new", "flagon"])),
+            args(&["cargo-flagon", "new", "flagon"])
+        );
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,164 @@
+//! Errors at the edge: every library error a command can meet, its exit code, its rendering.
+//!
+//! Library errors are lowercase fragments that read after "failed to"; [`CliError`]'s
+//! `Display` adds that prefix, and `miette` renders the cause chain and the help.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use flagon_build::BuildError;
+
+/// Process exit codes; the table in `exit_codes.md` documents them for users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// The user's project or configuration is wrong.
+    User = 1,
+    /// The build failed.
+    Build = 3,
+    /// The app built but did not give a readable manifest.
+    App = 5,
+    /// A local file could not be read or written.
+    Io = 6,
+}
+
+/// An error of any command.
+#[derive(Debug)]
+pub enum CliError {
+    /// Finding, building, checking or zipping the app.
+    Build(BuildError),
+    /// A mistake in the command line that clap cannot see (a template name, a destination).
+    User {
+        /// What we failed to do, after "failed to".
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+    },
+    /// A local file operation.
+    Io {
+        /// What we failed to do, after "failed to" (`write`, `create directory`).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+}
+
+impl CliError {
+    /// The process exit code. One exhaustive match: a new variant does not compile until it
+    /// has a code.
+    pub fn exit_code(&self) -> Exit {
+        match self {
+            CliError::Build(err) if err.is_project_error() => Exit::User,
+            CliError::Build(err) if err.is_app_error() => Exit::App,
+            CliError::Build(BuildError::Io { .. }) => Exit::Io,
+            CliError::Build(_) => Exit::Build,
+            CliError::User { .. } => Exit::User,
+            CliError::Io { .. } => Exit::Io,
+        }
+    }
+
+    /// A closure for `map_err` on an I/O result.
+    pub fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| CliError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
+impl From<BuildError> for CliError {
+    fn from(err: BuildError) -> Self {
+        CliError::Build(err)
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Build(err) => write!(f, "failed to {err}"),
+            CliError::User { message, .. } => write!(f, "failed to {message}"),
+            CliError::Io { action, path, .. } => write!(f, "failed to {action} {}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CliError {
+    // The wrapped error's message is already in ours: the chain starts at its cause.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::Build(err) => std::error::Error::source(err),
+            CliError::User { .. } => None,
+            CliError::Io { source, .. } => Some(source),
+        }
+    }
+}
+
+impl miette::Diagnostic for CliError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let code = match self.exit_code() {
+            Exit::User => "flagon::user",
+            Exit::Build => "flagon::build",
+            Exit::App => "flagon::app",
+            Exit::Io => "flagon::io",
+        };
+        Some(Box::new(code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let help = match self {
+            CliError::Build(err) => err.help(),
+            CliError::User { help, .. } => help.clone(),
+            CliError::Io { .. } => None,
+        };
+        help.map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_exit_code_is_documented() {
+        let table = include_str!("exit_codes.md");
+        for (code, exit) in [
+            (1, Exit::User),
+            (3, Exit::Build),
+            (5, Exit::App),
+            (6, Exit::Io),
+        ] {
+            assert_eq!(exit as u8, code);
+            assert!(
+                table.contains(&format!("\n  {code}  ")),
+                "exit code {code} is missing from exit_codes.md"
+            );
+        }
+        for code in [0, 2, 4] {
+            assert!(
+                table.contains(&format!("\n  {code}  ")),
+                "exit code {code} is missing from exit_codes.md"
+            );
+        }
+    }
+
+    #[test]
+    fn project_not_found_is_a_user_error_with_help() {
+        let err = CliError::from(BuildError::ProjectNotFound {
+            dir: PathBuf::from("/tmp/x"),
+        });
+        assert_eq!(err.exit_code(), Exit::User);
+        assert!(
+            err.to_string()
+                .starts_with("failed to find a Flagon project"),
+            "{err}"
+        );
+        assert!(miette::Diagnostic::help(&err).is_some());
+    }
+}
