@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use flagon_config::{ApiType, Config, FunctionSettings, Iam, Overrides, StageSettings};
+use flagon_manifest::schedule::ScheduleExpression;
 use flagon_manifest::{Manifest, StartingPosition, Trigger};
 
 use crate::api::{ApiRoute, HttpApi, RestApi};
@@ -342,6 +343,11 @@ fn add_trigger(
                     "an S3 trigger needs at least one event type".to_owned(),
                 ));
             }
+            if let Some(event) = events.iter().find(|e| !e.starts_with("s3:")) {
+                return Err(invalid(format!(
+                    "S3 event types look like `s3:ObjectCreated:*`, found `{event}`"
+                )));
+            }
             parts.permissions.push(permission(
                 id,
                 Principal::S3,
@@ -441,6 +447,11 @@ fn add_trigger(
             });
         }
         Trigger::EventPattern { pattern, event_bus } => {
+            if pattern.as_object().is_none_or(|o| o.is_empty()) {
+                return Err(invalid(format!(
+                    "an event pattern must be a non-empty JSON object, found `{pattern}`"
+                )));
+            }
             add_rule(
                 parts,
                 app,
@@ -455,6 +466,8 @@ fn add_trigger(
             expression,
             description,
         } => {
+            // moto takes any string; AWS refuses what this refuses.
+            ScheduleExpression::parse(expression).map_err(|e| invalid(e.to_string()))?;
             add_rule(
                 parts,
                 app,

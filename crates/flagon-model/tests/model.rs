@@ -374,3 +374,79 @@ fn model_round_trips_through_json() {
     let json = serde_json::to_string(&model).unwrap();
     assert_eq!(serde_json::from_str::<Model>(&json).unwrap(), model);
 }
+
+/// Builds the fixture with one function's trigger replaced.
+fn build_with_trigger(name: &str, trigger: Trigger) -> Result<Model, ModelError> {
+    let mut manifest = manifest();
+    for function in &mut manifest.functions {
+        if function.name == name {
+            function.trigger = trigger.clone();
+        }
+    }
+    Model::build(&manifest, &config(), "dev", &Overrides::default())
+}
+
+#[test]
+fn invalid_schedule_is_refused_before_it_reaches_aws() {
+    let err = build_with_trigger(
+        "yearly",
+        Trigger::Schedule {
+            expression: "cron(0 9 ? * 8 *)".into(),
+            description: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire the trigger of function `yearly`: parse `cron(0 9 ? * 8 *)`: day-of-week `8` is out of range 1-7 (or SUN-SAT)"
+    );
+}
+
+#[test]
+fn event_pattern_that_is_not_an_object_is_refused() {
+    let err = build_with_trigger(
+        "on_commit",
+        Trigger::EventPattern {
+            pattern: serde_json::json!(["aws.s3"]),
+            event_bus: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire the trigger of function `on_commit`: an event pattern must be a non-empty JSON object, found `[\"aws.s3\"]`"
+    );
+}
+
+#[test]
+fn dynamodb_stream_from_a_timestamp_is_refused() {
+    let err = build_with_trigger(
+        "on_change",
+        Trigger::Dynamodb {
+            stream_arn: "arn:aws:dynamodb:us-east-1:1:table/t/stream/x".into(),
+            batch_size: 10,
+            starting_position: flagon_model::StartingPosition::AtTimestamp,
+            maximum_batching_window_in_seconds: None,
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not AT_TIMESTAMP"), "{err}");
+}
+
+#[test]
+fn s3_event_without_the_s3_prefix_is_refused() {
+    let err = build_with_trigger(
+        "on_upload",
+        Trigger::S3 {
+            bucket: "b".into(),
+            events: vec!["ObjectCreated:*".into()],
+            prefix: None,
+            suffix: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire the trigger of function `on_upload`: S3 event types look like `s3:ObjectCreated:*`, found `ObjectCreated:*`"
+    );
+}
