@@ -378,11 +378,12 @@ fn model_round_trips_through_json() {
 /// Builds the fixture with one function's trigger replaced.
 fn build_with_trigger(name: &str, trigger: Trigger) -> Result<Model, ModelError> {
     let mut manifest = manifest();
-    for function in &mut manifest.functions {
-        if function.name == name {
-            function.trigger = trigger.clone();
-        }
-    }
+    let function = manifest
+        .functions
+        .iter_mut()
+        .find(|f| f.name == name)
+        .unwrap();
+    function.trigger = trigger;
     Model::build(&manifest, &config(), "dev", &Overrides::default())
 }
 
