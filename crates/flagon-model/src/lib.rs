@@ -65,6 +65,7 @@ mod naming;
 mod policy;
 mod refs;
 mod triggers;
+mod wiring;
 
 use std::collections::BTreeSet;
 
