@@ -22,14 +22,13 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Every command. One variant per module of [`commands`].
+/// Every command. One variant per module of [`commands`]. The help of a command is the doc
+/// comment of its args struct, in its module (a doc comment here would replace it).
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new Flagon project from a template.
+    // Listed in `--help` in this order: the order of a project's life.
     New(commands::new::NewArgs),
-    /// Build the release `bootstrap` for Lambda and zip it.
     Build(commands::build::BuildArgs),
-    /// Print the app's manifest: its functions, routes and triggers, as the app declares them.
     Manifest(commands::manifest::ManifestArgs),
 }
 
