@@ -1,0 +1,2 @@
+//! Dispatch overhead: written below once the crate compiles.
+fn main() {}

@@ -1,0 +1,76 @@
+//! One dispatch path for Lambda, the local emulator and the test client.
+//!
+//! [`Dispatcher::dispatch`] takes a handler name (Lambda's `_HANDLER`), the raw JSON event and
+//! the invocation's `Context`, and returns the JSON result or a [`DispatchError`]. Lambda mode
+//! wraps it in `lambda_runtime::run`; `flagon::test::Client` calls it directly.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use flagon_manifest::DEFAULT_API_FUNCTION;
+use lambda_runtime::Context;
+use serde_json::Value;
+
+use crate::DispatchError;
+use crate::events::Erased;
+use crate::http::ApiHandler;
+use crate::http::route::MethodRoute;
+
+/// Every handler of a finalised app, by name. Cheap to clone.
+#[derive(Clone)]
+pub struct Dispatcher {
+    api: Option<ApiHandler>,
+    handlers: Arc<HashMap<Arc<str>, Erased>>,
+}
+
+impl Dispatcher {
+    pub(crate) fn new(
+        routes: Vec<(String, MethodRoute)>,
+        binary_media_types: Vec<String>,
+        handlers: HashMap<Arc<str>, Erased>,
+    ) -> Self {
+        let api = (!routes.is_empty()).then(|| ApiHandler::new(routes, binary_media_types));
+        Self {
+            api,
+            handlers: Arc::new(handlers),
+        }
+    }
+
+    /// Whether `name` is one of the app's handlers.
+    pub fn has_handler(&self, name: &str) -> bool {
+        (name == DEFAULT_API_FUNCTION && self.api.is_some()) || self.handlers.contains_key(name)
+    }
+
+    /// The app's handler names, sorted, comma-separated (for messages).
+    pub fn handler_names(&self) -> String {
+        let mut names: Vec<&str> = self.handlers.keys().map(|k| &**k).collect();
+        if self.api.is_some() {
+            names.push(DEFAULT_API_FUNCTION);
+        }
+        names.sort_unstable();
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    /// Runs the handler `name` on `event`.
+    pub async fn dispatch(
+        &self,
+        name: &str,
+        event: Value,
+        context: Context,
+    ) -> Result<Value, DispatchError> {
+        if let (DEFAULT_API_FUNCTION, Some(api)) = (name, &self.api) {
+            return api.handle(name, &event).await;
+        }
+        let Some((name, handler)) = self.handlers.get_key_value(name) else {
+            return Err(DispatchError::UnknownHandler {
+                handler: name.to_owned(),
+                known: self.handler_names(),
+            });
+        };
+        handler(Arc::clone(name), event, context).await
+    }
+}

@@ -1,0 +1,170 @@
+//! HTTP routes: axum handlers behind API Gateway.
+//!
+//! All routes share one axum `Router` and one Lambda function
+//! ([`DEFAULT_API_FUNCTION`](flagon_manifest::DEFAULT_API_FUNCTION)). An event is turned into
+//! an `http::Request` ([`apigw`]), routed, and the answer turned back into the event's payload
+//! version. On the way:
+//!
+//! - an unknown path is a 404 and a known path with another method a 405 with `Allow`, both
+//!   with Chalice's JSON body;
+//! - a route's options (CORS, content types, required query parameters) are checked by a route
+//!   layer ([`checks`]);
+//! - a handler that panics is a 500 with the generic body; the process serves the next event.
+
+pub(crate) mod api_error;
+pub(crate) mod apigw;
+pub(crate) mod checks;
+pub(crate) mod route;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
+use http::{HeaderValue, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::DispatchError;
+use api_error::ApiError;
+use apigw::StagePrefix;
+use route::MethodRoute;
+
+/// The API function: the router and what it needs to answer in API Gateway's terms.
+#[derive(Clone)]
+pub(crate) struct ApiHandler {
+    router: Router,
+    binary_media_types: Arc<[String]>,
+    stages: Arc<StagePrefix>,
+}
+
+impl ApiHandler {
+    /// Builds the router; templates were validated at declaration.
+    pub(crate) fn new(routes: Vec<(String, MethodRoute)>, binary_media_types: Vec<String>) -> Self {
+        let mut router = Router::new();
+        let mut route_roots = Vec::new();
+        for (axum_path, route) in routes {
+            let root = axum_path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("");
+            if !root.is_empty() && !root.starts_with('{') {
+                route_roots.push(root.to_owned());
+            }
+            let MethodRoute {
+                router: mut methods,
+                methods: names,
+                options,
+                ..
+            } = route;
+            let preflight = !names.contains(&"OPTIONS") && !names.contains(&"ANY");
+            if let Some(cors) = options.cors.clone().filter(|_| preflight) {
+                methods = methods.options(move || {
+                    let cors = cors.clone();
+                    let names = names.clone();
+                    async move { checks::preflight(&cors, &names) }
+                });
+            }
+            let methods = methods.route_layer(axum::middleware::from_fn_with_state(
+                Arc::new(options),
+                checks::check,
+            ));
+            router = router.route(&axum_path, methods);
+        }
+        let router = router.fallback(|| async {
+            ApiError::not_found("The requested resource was not found").into_response()
+        });
+        Self {
+            router,
+            binary_media_types: binary_media_types.into(),
+            stages: Arc::new(StagePrefix { route_roots }),
+        }
+    }
+
+    /// Serves one API Gateway event.
+    pub(crate) async fn handle(
+        &self,
+        handler: &str,
+        event: &Value,
+    ) -> Result<Value, DispatchError> {
+        let (version, request) = apigw::to_request(event, &self.stages).map_err(|message| {
+            DispatchError::EventShape {
+                handler: handler.to_owned(),
+                expected: "an API Gateway proxy event (REST payload 1.0 or HTTP API payload 2.0)",
+                message,
+            }
+        })?;
+        let router = self.router.clone();
+        let answer = AssertUnwindSafe(async move {
+            let response = router.oneshot(request).await.unwrap_or_else(|e| match e {});
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map(|b| b.to_bytes());
+            (parts, body)
+        })
+        .catch_unwind()
+        .await;
+        let (status, headers, body) = match answer {
+            Ok((parts, Ok(body))) => (parts.status, parts.headers, body),
+            Ok((_, Err(error))) => {
+                tracing::error!(error = %error, "route response body failed");
+                internal_error().await
+            }
+            Err(_) => {
+                tracing::error!("route handler panicked");
+                internal_error().await
+            }
+        };
+        let (status, headers, body) = if status == StatusCode::METHOD_NOT_ALLOWED && body.is_empty()
+        {
+            method_not_allowed(headers).await
+        } else {
+            (status, headers, body)
+        };
+        Ok(apigw::to_response(
+            version,
+            status.as_u16(),
+            &headers,
+            &body,
+            &self.binary_media_types,
+        ))
+    }
+}
+
+type Parts = (StatusCode, http::HeaderMap, bytes::Bytes);
+
+async fn parts_of(response: Response) -> Parts {
+    let (parts, body) = response.into_parts();
+    // These bodies are in-memory strings: collecting them cannot fail.
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    (parts.status, parts.headers, body)
+}
+
+async fn internal_error() -> Parts {
+    parts_of(ApiError::internal().into_response()).await
+}
+
+/// axum's 405 has the right `Allow` header and an empty body: give it Chalice's body.
+async fn method_not_allowed(headers: http::HeaderMap) -> Parts {
+    let allow = headers.get(header::ALLOW).cloned();
+    let mut response = ApiError::method_not_allowed("Unsupported method").into_response();
+    for (name, value) in &headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().append(name, value.clone());
+        }
+    }
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
+    } else {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(""));
+    }
+    parts_of(response).await
+}
