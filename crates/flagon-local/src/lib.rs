@@ -19,12 +19,20 @@
 //! # Ok(()) }
 //! ```
 
+pub mod app;
+mod emulator;
 mod error;
+pub mod events;
+pub mod gateway;
 mod instance;
+pub mod invoke_api;
 mod options;
 mod pool;
+pub mod run;
 mod runtime_api;
+pub mod schedule;
 
+pub use emulator::Emulator;
 pub use error::LocalError;
 pub use instance::{INIT_TIMEOUT, function_arn, request_id};
 pub use options::{ApiType, AppSpec, FunctionSpec, LOCAL_ACCOUNT_ID, PAYLOAD_LIMIT};

@@ -1,0 +1,102 @@
+//! The running app: one [`Pool`] per function, the API's routes, and [`Emulator::update`]
+//! to swap in a new build without dropping requests in flight.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use bytes::Bytes;
+
+use crate::error::LocalError;
+use crate::gateway::routes::RouteTable;
+use crate::options::AppSpec;
+use crate::pool::{Invocation, Pool};
+
+/// Every function of the app, ready to invoke.
+pub struct Emulator {
+    inner: RwLock<Current>,
+}
+
+pub(crate) struct Current {
+    pub(crate) app: Arc<AppSpec>,
+    pub(crate) routes: Arc<RouteTable>,
+    pub(crate) pools: HashMap<String, Arc<Pool>>,
+}
+
+impl Emulator {
+    /// An emulator for `app`; instances start on the first event.
+    pub fn new(app: AppSpec) -> Arc<Self> {
+        let pools = app
+            .functions
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    Arc::new(Pool::new(f.clone(), app.region.clone())),
+                )
+            })
+            .collect();
+        let routes = Arc::new(RouteTable::new(
+            app.api.as_ref().map_or(&[][..], |a| &a.routes),
+        ));
+        Arc::new(Self {
+            inner: RwLock::new(Current {
+                app: Arc::new(app),
+                routes,
+                pools,
+            }),
+        })
+    }
+
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&Current) -> R) -> R {
+        f(&self.inner.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The app as currently served.
+    pub fn app(&self) -> Arc<AppSpec> {
+        self.with(|c| c.app.clone())
+    }
+
+    /// The pool of one function.
+    pub fn pool(&self, name: &str) -> Result<Arc<Pool>, LocalError> {
+        self.with(|c| {
+            c.pools.get(name).cloned().ok_or_else(|| {
+                let mut known: Vec<&str> = c.pools.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                LocalError::UnknownFunction {
+                    name: name.to_owned(),
+                    known: known.join(", "),
+                }
+            })
+        })
+    }
+
+    /// Runs one event through the function `name`.
+    pub async fn invoke(&self, name: &str, payload: Bytes) -> Result<Invocation, LocalError> {
+        self.pool(name)?.invoke(payload).await
+    }
+
+    /// Swaps in a new build: kept functions replace their instances (busy ones finish
+    /// first), new ones get a pool, removed ones are dropped once their events finish.
+    pub fn update(&self, app: AppSpec) {
+        let mut current = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        let mut pools = HashMap::new();
+        for spec in &app.functions {
+            let pool = match current.pools.remove(&spec.name) {
+                Some(pool) => {
+                    pool.replace(spec.clone());
+                    pool
+                }
+                None => Arc::new(Pool::new(spec.clone(), app.region.clone())),
+            };
+            pools.insert(spec.name.clone(), pool);
+        }
+        for (_, removed) in current.pools.drain() {
+            removed.replace(removed.spec().as_ref().clone());
+        }
+        current.routes = Arc::new(RouteTable::new(
+            app.api.as_ref().map_or(&[][..], |a| &a.routes),
+        ));
+        current.pools = pools;
+        current.app = Arc::new(app);
+    }
+}
