@@ -123,6 +123,22 @@ impl Config {
         Ok(config)
     }
 
+    /// The configuration of the project in `dir`: its [`FILE_NAME`] loaded with
+    /// [`Config::load`], or [`Config::empty`] when the project has none (Flagon.toml is
+    /// optional; every setting has a default).
+    pub fn load_project(dir: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = dir.as_ref().join(FILE_NAME);
+        if path.is_file() {
+            Self::load(path)
+        } else {
+            Ok(Self {
+                file: path.display().to_string(),
+                dir: dir.as_ref().to_path_buf(),
+                ..Self::default()
+            })
+        }
+    }
+
     /// The configuration of a project without Flagon.toml: every setting at its default.
     pub fn empty() -> Self {
         Self {

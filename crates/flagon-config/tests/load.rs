@@ -77,3 +77,27 @@ fn first_problem_in_the_file_is_the_one_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn project_without_flagon_toml_gets_every_default() {
+    let config = Config::load_project(fixture("no-config")).unwrap();
+    assert_eq!(config.app(), None);
+    let s = config.resolve("dev", "f", &Overrides::default()).unwrap();
+    assert_eq!(
+        (s.memory, s.timeout, s.iam, s.vpc, s.xray),
+        (128, 60, Iam::Managed, None, false)
+    );
+    let stage = config.stage_settings("dev", &Overrides::default()).unwrap();
+    assert_eq!(stage.api_stage, "api");
+}
+
+#[test]
+fn project_with_flagon_toml_loads_it() {
+    let config = Config::load_project(fixture("app")).unwrap();
+    assert_eq!(config.app(), Some("helloworld"));
+    assert!(
+        config
+            .policy_document(Path::new("policies/resize.json"))
+            .is_some()
+    );
+}
