@@ -77,7 +77,7 @@ impl Model {
                 });
             }
             let settings = config.resolve(stage, &f.name, overrides)?;
-            let role = role_binding(&settings.iam, &stage_settings.iam, &f.name);
+            let role = role_binding(&settings.iam, &stage_settings.iam, &f.name)?;
             planned.push(Planned {
                 manifest: f,
                 settings,
@@ -147,12 +147,19 @@ fn api_with_routes(manifest: &Manifest) -> Result<Option<&flagon_manifest::Api>,
 
 /// A function shares the stage-wide role when its IAM setting is the stage's; an existing
 /// role is used as is; a different policy file gets the function its own role.
-fn role_binding(function: &Iam, stage: &Iam, name: &str) -> RoleBinding {
-    match function {
+fn role_binding(function: &Iam, stage: &Iam, name: &str) -> Result<RoleBinding, ModelError> {
+    Ok(match function {
         Iam::RoleArn(arn) => RoleBinding::Existing(arn.clone()),
         iam if iam == stage => RoleBinding::Managed(RoleRef(DEFAULT_ROLE.to_owned())),
+        // A function's own role is keyed by its name, so `default` would share the stage's.
+        Iam::Managed | Iam::PolicyFile(_) if name == DEFAULT_ROLE => {
+            return Err(ModelError::InvalidName {
+                what: "name of a function with its own role (`default` keys the stage's role)",
+                name: name.to_owned(),
+            });
+        }
         Iam::Managed | Iam::PolicyFile(_) => RoleBinding::Managed(RoleRef(name.to_owned())),
-    }
+    })
 }
 
 fn roles(

@@ -451,3 +451,24 @@ fn s3_event_without_the_s3_prefix_is_refused() {
         "wire the trigger of function `on_upload`: S3 event types look like `s3:ObjectCreated:*`, found `ObjectCreated:*`"
     );
 }
+
+#[test]
+fn function_named_default_with_its_own_role_is_refused_rather_than_sharing_the_stage_role() {
+    let mut manifest = manifest();
+    manifest
+        .functions
+        .push(flagon_manifest::Function::new("default", Trigger::Invoke));
+    let mut config = Config::parse(
+        "Flagon.toml",
+        "[functions.default]\niam_policy_file = \"p.json\"\n",
+    )
+    .unwrap();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": []});
+    config
+        .insert_policy_document(Path::new("p.json"), policy)
+        .unwrap();
+    let err = Model::build(&manifest, &config, "dev", &Overrides::default()).unwrap_err();
+    assert!(matches!(err, ModelError::InvalidName { .. }), "{err}");
+    // Sharing the stage's role is fine.
+    Model::build(&manifest, &Config::empty(), "dev", &Overrides::default()).unwrap();
+}
