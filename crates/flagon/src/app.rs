@@ -434,9 +434,9 @@ impl App {
         let routes = self
             .routes
             .into_iter()
-            .map(|r| (r.axum_path, r.route))
+            .map(|r| (r.template, r.axum_path, r.route))
             .collect();
-        let dispatcher = Dispatcher::new(routes, self.binary_media_types, handlers);
+        let dispatcher = Dispatcher::new(routes, self.binary_media_types, handlers)?;
         Ok((manifest, dispatcher))
     }
 }

@@ -11,10 +11,10 @@ use flagon_manifest::DEFAULT_API_FUNCTION;
 use lambda_runtime::Context;
 use serde_json::Value;
 
-use crate::DispatchError;
 use crate::events::Erased;
 use crate::http::ApiHandler;
 use crate::http::route::MethodRoute;
+use crate::{DispatchError, Error};
 
 /// Every handler of a finalised app, by name. Cheap to clone.
 #[derive(Clone)]
@@ -25,15 +25,19 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub(crate) fn new(
-        routes: Vec<(String, MethodRoute)>,
+        routes: Vec<(String, String, MethodRoute)>,
         binary_media_types: Vec<String>,
         handlers: HashMap<Arc<str>, Erased>,
-    ) -> Self {
-        let api = (!routes.is_empty()).then(|| ApiHandler::new(routes, binary_media_types));
-        Self {
+    ) -> Result<Self, Error> {
+        let api = if routes.is_empty() {
+            None
+        } else {
+            Some(ApiHandler::new(routes, binary_media_types)?)
+        };
+        Ok(Self {
             api,
             handlers: Arc::new(handlers),
-        }
+        })
     }
 
     /// Whether `name` is one of the app's handlers.

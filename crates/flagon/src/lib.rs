@@ -95,6 +95,7 @@ pub mod prelude {
         put,
     };
     pub use axum::Json;
+    pub use axum::body::Bytes;
     pub use axum::extract::{Path, Query};
     pub use axum::http::{HeaderMap, StatusCode};
     pub use axum::response::IntoResponse;

@@ -27,7 +27,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::DispatchError;
+use crate::{DispatchError, Error};
 use api_error::ApiError;
 use apigw::StagePrefix;
 use route::MethodRoute;
@@ -42,10 +42,16 @@ pub(crate) struct ApiHandler {
 
 impl ApiHandler {
     /// Builds the router; templates were validated at declaration.
-    pub(crate) fn new(routes: Vec<(String, MethodRoute)>, binary_media_types: Vec<String>) -> Self {
+    ///
+    /// axum panics on routes it cannot hold together; such a panic is caught and becomes a
+    /// declaration error naming the route.
+    pub(crate) fn new(
+        routes: Vec<(String, String, MethodRoute)>,
+        binary_media_types: Vec<String>,
+    ) -> Result<Self, Error> {
         let mut router = Router::new();
         let mut route_roots = Vec::new();
-        for (axum_path, route) in routes {
+        for (template, axum_path, route) in routes {
             let root = axum_path
                 .trim_start_matches('/')
                 .split('/')
@@ -72,16 +78,25 @@ impl ApiHandler {
                 Arc::new(options),
                 checks::check,
             ));
-            router = router.route(&axum_path, methods);
+            let added =
+                std::panic::catch_unwind(AssertUnwindSafe(|| router.route(&axum_path, methods)));
+            router = added.map_err(|panic| {
+                let reason = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("the router refused it");
+                Error::declaration(format!("route `{template}`"), reason.to_owned())
+            })?;
         }
         let router = router.fallback(|| async {
             ApiError::not_found("The requested resource was not found").into_response()
         });
-        Self {
+        Ok(Self {
             router,
             binary_media_types: binary_media_types.into(),
             stages: Arc::new(StagePrefix { route_roots }),
-        }
+        })
     }
 
     /// Serves one API Gateway event.

@@ -330,15 +330,15 @@ pub(crate) fn to_axum_path(template: &str) -> Result<String, String> {
                 "parameter `{segment}` needs a name of letters, digits and `_`, e.g. `{{id}}`"
             ));
         }
-        if greedy {
-            if i + 1 != segments.len() {
-                return Err(format!(
-                    "greedy parameter `{segment}` must be the last segment"
-                ));
-            }
-            out.push('*');
+        if greedy && i + 1 != segments.len() {
+            return Err(format!(
+                "greedy parameter `{segment}` must be the last segment"
+            ));
         }
         out.push('{');
+        if greedy {
+            out.push('*');
+        }
         out.push_str(name);
         out.push('}');
     }
