@@ -157,7 +157,11 @@ impl Function {
     /// A function whose handler setting is its name.
     pub fn new(name: impl Into<String>, trigger: Trigger) -> Self {
         let name = name.into();
-        Self { handler: name.clone(), name, trigger }
+        Self {
+            handler: name.clone(),
+            name,
+            trigger,
+        }
     }
 }
 
@@ -326,7 +330,9 @@ impl Manifest {
         }
         let Version { schema_version } = serde_json::from_str(json)?;
         if schema_version != SCHEMA_VERSION {
-            return Err(ManifestError::Version { found: schema_version });
+            return Err(ManifestError::Version {
+                found: schema_version,
+            });
         }
         Ok(serde_json::from_str(json)?)
     }
@@ -335,6 +341,62 @@ impl Manifest {
     pub fn function(&self, name: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.name == name)
     }
+
+    /// Checks what the types cannot: unique function names, an API whose function exists
+    /// and is the only `api` trigger, and schedule expressions AWS would accept. The runtime
+    /// refuses bad declarations before it writes a manifest; tools call this so that a
+    /// hand-written or stale manifest fails here, with its place named, rather than at AWS.
+    pub fn validate(&self) -> Result<(), InvalidManifest> {
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.functions {
+            if !seen.insert(f.name.as_str()) {
+                return Err(InvalidManifest::DuplicateFunction(f.name.clone()));
+            }
+            if let Trigger::Schedule { expression, .. } = &f.trigger {
+                expression
+                    .parse::<schedule::ScheduleExpression>()
+                    .map_err(|source| InvalidManifest::Schedule {
+                        function: f.name.clone(),
+                        source,
+                    })?;
+            }
+        }
+        let api_functions: Vec<&str> = self
+            .functions
+            .iter()
+            .filter(|f| matches!(f.trigger, Trigger::Api))
+            .map(|f| f.name.as_str())
+            .collect();
+        match (&self.api, api_functions.as_slice()) {
+            (None, []) => Ok(()),
+            (Some(api), [name]) if *name == api.function => Ok(()),
+            (Some(api), _) => Err(InvalidManifest::ApiFunction(api.function.clone())),
+            (None, [name, ..]) => Err(InvalidManifest::ApiFunction((*name).to_owned())),
+        }
+    }
+}
+
+/// A manifest that parsed but describes an app that cannot exist.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidManifest {
+    /// Two functions share a name, so they would share a Lambda function.
+    #[error("accept the manifest: two functions are named `{0}`; rename one with `.name(...)`")]
+    DuplicateFunction(String),
+    /// The API names a function that is not its one `api`-triggered function.
+    #[error(
+        "accept the manifest: the API's function `{0}` must be the one function with an `api` \
+         trigger; rebuild the app with this flagon release"
+    )]
+    ApiFunction(String),
+    /// A schedule expression AWS would refuse.
+    #[error("accept the manifest: function `{function}` has an invalid schedule")]
+    Schedule {
+        /// The scheduled function.
+        function: String,
+        /// What is wrong with the expression.
+        #[source]
+        source: schedule::ScheduleError,
+    },
 }
 
 #[cfg(test)]
@@ -345,6 +407,41 @@ mod tests {
     fn newer_schema_version_is_refused_with_the_version_error() {
         let err = Manifest::from_json(r#"{"schema_version": 99, "whatever": true}"#).unwrap_err();
         assert!(matches!(err, ManifestError::Version { found: 99 }), "{err}");
+    }
+
+    #[test]
+    fn validate_refuses_duplicate_names_bad_schedules_and_a_dangling_api() {
+        let f = |name: &str, t| Function::new(name, t);
+        let dup = Manifest::new(
+            "a",
+            vec![f("x", Trigger::Invoke), f("x", Trigger::Invoke)],
+            None,
+        );
+        assert!(matches!(dup.validate(), Err(InvalidManifest::DuplicateFunction(n)) if n == "x"));
+
+        let bad = Trigger::Schedule {
+            expression: "rate(5 minute)".into(),
+            description: None,
+        };
+        let sched = Manifest::new("a", vec![f("tick", bad)], None);
+        assert!(matches!(
+            sched.validate(),
+            Err(InvalidManifest::Schedule { .. })
+        ));
+
+        let api = Api {
+            function: "api_handler".into(),
+            binary_media_types: vec![],
+            routes: vec![],
+        };
+        let dangling = Manifest::new("a", vec![f("other", Trigger::Invoke)], Some(api.clone()));
+        assert!(matches!(
+            dangling.validate(),
+            Err(InvalidManifest::ApiFunction(_))
+        ));
+
+        let good = Manifest::new("a", vec![f("api_handler", Trigger::Api)], Some(api));
+        good.validate().unwrap();
     }
 
     #[test]
@@ -369,7 +466,10 @@ mod tests {
                 pattern: serde_json::json!({"source": ["aws.s3"]}),
                 event_bus: None,
             },
-            Trigger::Schedule { expression: "rate(5 minutes)".into(), description: None },
+            Trigger::Schedule {
+                expression: "rate(5 minutes)".into(),
+                description: None,
+            },
             Trigger::Kinesis {
                 stream: "s".into(),
                 batch_size: 100,
