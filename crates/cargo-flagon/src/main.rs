@@ -32,6 +32,7 @@ mod cli;
 mod commands;
 mod error;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
             }
         };
+    install_error_renderer();
     match cli.command.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -54,4 +56,14 @@ fn main() -> ExitCode {
             ExitCode::from(code as u8)
         }
     }
+}
+
+/// miette wraps messages to the terminal's width; into a pipe or a log it must not, or a path
+/// is cut in two and the message cannot be searched.
+fn install_error_renderer() {
+    let wrap = std::io::stderr().is_terminal();
+    // Fails only if a hook is already set, which nothing else in this binary does.
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(wrap).build())
+    }));
 }
