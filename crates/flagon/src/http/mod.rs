@@ -66,7 +66,8 @@ impl ApiHandler {
                 options,
                 ..
             } = route;
-            let preflight = !names.contains(&"OPTIONS") && !names.contains(&"ANY");
+            let is_any = names.contains(&"ANY");
+            let preflight = !names.contains(&"OPTIONS") && !is_any;
             if let Some(cors) = options.cors.clone().filter(|_| preflight) {
                 methods = methods.options(move || {
                     let cors = cors.clone();
@@ -74,10 +75,14 @@ impl ApiHandler {
                     async move { checks::preflight(&cors, &names) }
                 });
             }
-            let methods = methods.route_layer(axum::middleware::from_fn_with_state(
-                Arc::new(options),
-                checks::check,
-            ));
+            let checks = axum::middleware::from_fn_with_state(Arc::new(options), checks::check);
+            // `any` is a fallback, not a method endpoint, and axum refuses a route layer on
+            // it; with every method answered there is no 405 for the layer to get in front of.
+            let methods = if is_any {
+                methods.layer(checks)
+            } else {
+                methods.route_layer(checks)
+            };
             let added =
                 std::panic::catch_unwind(AssertUnwindSafe(|| router.route(&axum_path, methods)));
             router = added.map_err(|panic| {
