@@ -102,3 +102,25 @@ pub fn run(command: &mut Command) -> (i32, String) {
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.code().unwrap_or(-1), text)
 }
+
+/// `terraform` and a local provider mirror to `init` from offline (`FLAGON_TF_PLUGIN_DIR`,
+/// else `/opt/tf-plugins` when it exists). Neither is installed by scripts/tools.sh, so their
+/// absence fails the test only with `FLAGON_REQUIRE_TERRAFORM=1`.
+pub fn terraform() -> Option<(PathBuf, PathBuf)> {
+    let binary = find("terraform", |p| Command::new(p).arg("version").output().is_ok_and(|o| o.status.success()));
+    let plugins = std::env::var_os("FLAGON_TF_PLUGIN_DIR")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("/opt/tf-plugins")))
+        .filter(|dir| dir.is_dir());
+    match (binary, plugins) {
+        (Some(binary), Some(plugins)) => Some((binary, plugins)),
+        _ => {
+            assert!(
+                std::env::var("FLAGON_REQUIRE_TERRAFORM").map_or(true, |v| v != "1"),
+                "terraform or its provider mirror (FLAGON_TF_PLUGIN_DIR) is missing and FLAGON_REQUIRE_TERRAFORM=1"
+            );
+            eprintln!("note: skipping: terraform and an AWS provider mirror (FLAGON_TF_PLUGIN_DIR) are needed");
+            None
+        }
+    }
+}
