@@ -63,6 +63,8 @@ pub use events::triggers::{
     DynamoDbTrigger, EventPattern, KinesisTrigger, S3Trigger, SnsTrigger, SqsTrigger,
 };
 pub use events::{BatchResult, IntoEventResult};
+/// The manifest types (the `flagon-manifest` crate).
+pub use flagon_manifest as manifest;
 pub use flagon_manifest::StartingPosition;
 pub use flagon_manifest::schedule::{Cron, Rate, ScheduleExpression};
 pub use http::api_error::ApiError;
