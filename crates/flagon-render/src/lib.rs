@@ -135,10 +135,10 @@ fn code_for<'a>(
     code: &'a BTreeMap<Architecture, String>,
     function: &flagon_model::Function,
 ) -> Result<&'a str, RenderError> {
-    code.get(&function.architecture).map(String::as_str).ok_or_else(|| {
-        RenderError::MissingCode {
+    code.get(&function.architecture)
+        .map(String::as_str)
+        .ok_or_else(|| RenderError::MissingCode {
             function: function.id.0.clone(),
             architecture: function.architecture.as_str(),
-        }
-    })
+        })
 }

@@ -47,7 +47,10 @@ mod tests {
     fn nested_objects_merge_and_untouched_keys_survive() {
         let mut base = json!({"a": {"b": 1, "c": {"d": 2}}, "keep": true});
         deep_merge(&mut base, json!({"a": {"c": {"e": 3}}}));
-        assert_eq!(base, json!({"a": {"b": 1, "c": {"d": 2, "e": 3}}, "keep": true}));
+        assert_eq!(
+            base,
+            json!({"a": {"b": 1, "c": {"d": 2, "e": 3}}, "keep": true})
+        );
     }
 
     #[test]

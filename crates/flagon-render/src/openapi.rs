@@ -45,7 +45,9 @@ pub const API_KEY_SCHEME: &str = "api_key";
 /// `arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`:
 /// the URI API Gateway invokes a Lambda function through.
 pub fn lambda_invocation_uri(partition: &str, region: &str, function_arn: &str) -> String {
-    format!("arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations")
+    format!(
+        "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    )
 }
 
 /// The REST API (payload format 1.0) as OpenAPI 3.0: every route and method proxied to
@@ -145,9 +147,9 @@ fn operation(route: &ApiRoute, integration: &Value) -> Map<String, Value> {
         .into_iter()
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
         .collect();
-    parameters.extend(route.required_query_params.iter().map(|name| {
-        json!({"name": name, "in": "query", "required": true, "schema": {"type": "string"}})
-    }));
+    parameters.extend(route.required_query_params.iter().map(
+        |name| json!({"name": name, "in": "query", "required": true, "schema": {"type": "string"}}),
+    ));
     let mut op = Map::new();
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
@@ -156,7 +158,10 @@ fn operation(route: &ApiRoute, integration: &Value) -> Map<String, Value> {
         "responses".into(),
         json!({"200": {"description": "Answered by the function (proxy integration)."}}),
     );
-    op.insert("x-amazon-apigateway-integration".into(), integration.clone());
+    op.insert(
+        "x-amazon-apigateway-integration".into(),
+        integration.clone(),
+    );
     op
 }
 
@@ -174,7 +179,10 @@ mod tests {
 
     #[test]
     fn path_parameters_include_greedy_ones_without_the_plus() {
-        assert_eq!(path_parameters("/users/{id}/files/{proxy+}"), ["id", "proxy"]);
+        assert_eq!(
+            path_parameters("/users/{id}/files/{proxy+}"),
+            ["id", "proxy"]
+        );
         assert!(path_parameters("/").is_empty());
     }
 }

@@ -22,7 +22,8 @@ use crate::RenderError;
 /// );
 /// ```
 pub fn parse_template(text: &str) -> Result<Value, RenderError> {
-    let yaml: Yaml = serde_norway::from_str(text).map_err(|e| RenderError::Template(e.to_string()))?;
+    let yaml: Yaml =
+        serde_norway::from_str(text).map_err(|e| RenderError::Template(e.to_string()))?;
     convert(yaml)
 }
 
@@ -43,7 +44,9 @@ fn convert(yaml: Yaml) -> Result<Value, RenderError> {
             }
         }
         Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(convert).collect::<Result<_, _>>()?),
+        Yaml::Sequence(items) => {
+            Value::Array(items.into_iter().map(convert).collect::<Result<_, _>>()?)
+        }
         Yaml::Mapping(mapping) => {
             let mut map = Map::new();
             for (key, value) in mapping {
@@ -52,7 +55,9 @@ fn convert(yaml: Yaml) -> Result<Value, RenderError> {
                     Yaml::Bool(b) => b.to_string(),
                     Yaml::Number(n) => n.to_string(),
                     other => {
-                        return Err(RenderError::Template(format!("a mapping key must be a string, not {other:?}")));
+                        return Err(RenderError::Template(format!(
+                            "a mapping key must be a string, not {other:?}"
+                        )));
                     }
                 };
                 map.insert(key, convert(value)?);
@@ -81,7 +86,10 @@ mod tests {
 
     #[test]
     fn short_intrinsics_become_long_forms() {
-        let v = parse_template("a: !Ref X\nb: !GetAtt F.Arn\nc: !Join [',', [x, y]]\nd: !Condition C\n").unwrap();
+        let v = parse_template(
+            "a: !Ref X\nb: !GetAtt F.Arn\nc: !Join [',', [x, y]]\nd: !Condition C\n",
+        )
+        .unwrap();
         assert_eq!(
             v,
             json!({
@@ -95,13 +103,22 @@ mod tests {
 
     #[test]
     fn json_templates_parse_as_they_are() {
-        let v = parse_template(r#"{"Outputs": {"X": {"Value": {"Fn::GetAtt": ["F", "Arn"]}}}, "n": 1.5}"#).unwrap();
-        assert_eq!(v, json!({"Outputs": {"X": {"Value": {"Fn::GetAtt": ["F", "Arn"]}}}, "n": 1.5}));
+        let v = parse_template(
+            r#"{"Outputs": {"X": {"Value": {"Fn::GetAtt": ["F", "Arn"]}}}, "n": 1.5}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"Outputs": {"X": {"Value": {"Fn::GetAtt": ["F", "Arn"]}}}, "n": 1.5})
+        );
     }
 
     #[test]
     fn malformed_template_is_an_error() {
         let err = parse_template("a: [1, 2").unwrap_err();
-        assert!(err.to_string().starts_with("parse the template to merge"), "{err}");
+        assert!(
+            err.to_string().starts_with("parse the template to merge"),
+            "{err}"
+        );
     }
 }

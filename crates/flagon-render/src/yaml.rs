@@ -157,11 +157,16 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
 
 /// Whether every YAML 1.1 and 1.2 reader reads `s`, unquoted, as this very string.
 fn is_plain_safe(s: &str) -> bool {
-    const SPECIAL: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"];
-    let Some(first) = s.chars().next() else { return false };
+    const SPECIAL: &[&str] = &[
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    ];
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     (first.is_ascii_alphabetic() || matches!(first, '/' | '_' | '$'))
         && !SPECIAL.iter().any(|w| s.eq_ignore_ascii_case(w))
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || " _-./:${}*+@(),?=~^<>;".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _-./:${}*+@(),?=~^<>;".contains(c))
         && !s.contains(": ")
         && !s.ends_with([':', ' '])
 }
@@ -193,6 +198,9 @@ mod tests {
     #[test]
     fn yaml_1_1_specials_are_quoted_and_code_is_a_literal_block() {
         let yaml = to_yaml(&json!({"V": "2010-09-09", "E": "on", "Z": "def f():\n    pass\n"}));
-        assert_eq!(yaml, "V: \"2010-09-09\"\nE: \"on\"\nZ: |\n  def f():\n      pass\n");
+        assert_eq!(
+            yaml,
+            "V: \"2010-09-09\"\nE: \"on\"\nZ: |\n  def f():\n      pass\n"
+        );
     }
 }

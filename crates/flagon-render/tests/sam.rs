@@ -28,7 +28,12 @@ fn assert_cfn_lint_clean(cfn_lint: &Path, file: &Path) {
         command.arg("--ignore-checks").arg(rule);
     }
     let (code, report) = run(command.arg("--").arg(file));
-    assert_eq!(code, 0, "cfn-lint {} found problems:\n{report}", file.display());
+    assert_eq!(
+        code,
+        0,
+        "cfn-lint {} found problems:\n{report}",
+        file.display()
+    );
 }
 
 #[test]
@@ -55,16 +60,27 @@ fn sam_templates_pass_cfn_lint_as_json_and_yaml() {
 
 #[test]
 fn sam_templates_expand_offline_and_the_expansion_passes_cfn_lint() {
-    let (Some(python), Some(cfn_lint)) = (sam_python(), cfn_lint()) else { return };
+    let (Some(python), Some(cfn_lint)) = (sam_python(), cfn_lint()) else {
+        return;
+    };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/sam_translate.py");
     let dir = tempfile::tempdir().expect("temp dir");
     for stage in STAGES {
         // What `sam deploy` would upload the zips as.
         let options = SamOptions::new()
-            .code(Architecture::X86_64, "s3://flagon-artifacts/helloworld-x86_64.zip")
-            .code(Architecture::Arm64, "s3://flagon-artifacts/helloworld-arm64.zip");
+            .code(
+                Architecture::X86_64,
+                "s3://flagon-artifacts/helloworld-x86_64.zip",
+            )
+            .code(
+                Architecture::Arm64,
+                "s3://flagon-artifacts/helloworld-arm64.zip",
+            );
         let t = render_sam(&model(stage), &options).expect("fixture renders");
-        for (format, text) in [("json", serde_json::to_string_pretty(&t).expect("json")), ("yaml", to_yaml(&t))] {
+        for (format, text) in [
+            ("json", serde_json::to_string_pretty(&t).expect("json")),
+            ("yaml", to_yaml(&t)),
+        ] {
             let input = dir.path().join(format!("{stage}.{format}"));
             let output = dir.path().join(format!("{stage}-{format}.expanded.json"));
             std::fs::write(&input, text).expect("write");
@@ -75,9 +91,13 @@ fn sam_templates_expand_offline_and_the_expansion_passes_cfn_lint() {
                 .arg("--output-template")
                 .arg(&output)
                 .env("AWS_DEFAULT_REGION", "us-east-1"));
-            assert_eq!(code, 0, "aws-sam-translator refused {stage}.{format}:\n{report}");
+            assert_eq!(
+                code, 0,
+                "aws-sam-translator refused {stage}.{format}:\n{report}"
+            );
             let expanded: Value =
-                serde_json::from_str(&std::fs::read_to_string(&output).expect("expanded")).expect("json");
+                serde_json::from_str(&std::fs::read_to_string(&output).expect("expanded"))
+                    .expect("json");
             assert_expansion_has_the_api_and_functions(stage, &expanded);
             assert_cfn_lint_clean(&cfn_lint, &output);
         }
@@ -88,19 +108,38 @@ fn sam_templates_expand_offline_and_the_expansion_passes_cfn_lint() {
 /// the API with the stage the model names.
 fn assert_expansion_has_the_api_and_functions(stage: &str, expanded: &Value) {
     let resources = expanded["Resources"].as_object().expect("resources");
-    assert!(resources.values().all(|r| !r["Type"].as_str().unwrap_or("").starts_with("AWS::Serverless::")));
+    assert!(resources.values().all(|r| {
+        !r["Type"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("AWS::Serverless::")
+    }));
     let code = &resources["ApiHandlerFunction"]["Properties"]["Code"];
-    assert_eq!(code, &json!({"S3Bucket": "flagon-artifacts", "S3Key": "helloworld-x86_64.zip"}));
-    let types: Vec<&str> = resources.values().filter_map(|r| r["Type"].as_str()).collect();
+    assert_eq!(
+        code,
+        &json!({"S3Bucket": "flagon-artifacts", "S3Key": "helloworld-x86_64.zip"})
+    );
+    let types: Vec<&str> = resources
+        .values()
+        .filter_map(|r| r["Type"].as_str())
+        .collect();
     if stage == "dev" {
-        assert!(types.contains(&"AWS::ApiGateway::RestApi") && types.contains(&"AWS::ApiGateway::Deployment"));
-        let stages: Vec<&Value> =
-            resources.values().filter(|r| r["Type"] == "AWS::ApiGateway::Stage").collect();
+        assert!(
+            types.contains(&"AWS::ApiGateway::RestApi")
+                && types.contains(&"AWS::ApiGateway::Deployment")
+        );
+        let stages: Vec<&Value> = resources
+            .values()
+            .filter(|r| r["Type"] == "AWS::ApiGateway::Stage")
+            .collect();
         assert_eq!(stages.len(), 1, "one stage, no extra `Stage` stage");
         assert_eq!(stages[0]["Properties"]["StageName"], "api");
     } else {
         assert!(types.contains(&"AWS::ApiGatewayV2::Api"));
-        let stage = resources.values().find(|r| r["Type"] == "AWS::ApiGatewayV2::Stage").expect("stage");
+        let stage = resources
+            .values()
+            .find(|r| r["Type"] == "AWS::ApiGatewayV2::Stage")
+            .expect("stage");
         assert_eq!(stage["Properties"]["StageName"], "$default");
         assert_eq!(stage["Properties"]["AutoDeploy"], true);
     }
@@ -110,40 +149,80 @@ fn assert_expansion_has_the_api_and_functions(stage: &str, expanded: &Value) {
 fn every_trigger_is_wired_in_the_sam_template() {
     let t = template("dev");
     let r = &t["Resources"];
-    let kind = |id: &str| r[id]["Type"].as_str().unwrap_or_else(|| panic!("no resource {id}")).to_owned();
+    let kind = |id: &str| {
+        r[id]["Type"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no resource {id}"))
+            .to_owned()
+    };
     assert_eq!(kind("RestApi"), "AWS::Serverless::Api");
     assert_eq!(kind("ApiHandlerPermission"), "AWS::Lambda::Permission");
-    assert_eq!(kind("OnUploadS3Notification"), "Custom::FlagonS3Notification");
+    assert_eq!(
+        kind("OnUploadS3Notification"),
+        "Custom::FlagonS3Notification"
+    );
     assert_eq!(kind("OnUploadPermission"), "AWS::Lambda::Permission");
     assert_eq!(kind("OnAlertSnsSubscription"), "AWS::SNS::Subscription");
     assert_eq!(kind("OnAlertPermission"), "AWS::Lambda::Permission");
-    assert_eq!(kind("OnJobEventSourceMapping"), "AWS::Lambda::EventSourceMapping");
+    assert_eq!(
+        kind("OnJobEventSourceMapping"),
+        "AWS::Lambda::EventSourceMapping"
+    );
     assert_eq!(kind("OnCommitEventRule"), "AWS::Events::Rule");
     assert_eq!(kind("OnCommitPermission"), "AWS::Lambda::Permission");
     assert_eq!(kind("EveryFiveMinutesEventRule"), "AWS::Events::Rule");
-    assert_eq!(kind("OnClickEventSourceMapping"), "AWS::Lambda::EventSourceMapping");
-    assert_eq!(kind("OnChangeEventSourceMapping"), "AWS::Lambda::EventSourceMapping");
+    assert_eq!(
+        kind("OnClickEventSourceMapping"),
+        "AWS::Lambda::EventSourceMapping"
+    );
+    assert_eq!(
+        kind("OnChangeEventSourceMapping"),
+        "AWS::Lambda::EventSourceMapping"
+    );
     assert_eq!(kind("ResizeFunction"), "AWS::Serverless::Function");
-    assert_eq!(r["ResizeFunction"]["Properties"]["CodeUri"], "./helloworld-arm64.zip");
-    assert_eq!(r["ResizeFunction"]["Properties"]["Architectures"], json!(["arm64"]));
-    assert_eq!(r["OnJobEventSourceMapping"]["Properties"]["EventSourceArn"],
-        json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs"}));
+    assert_eq!(
+        r["ResizeFunction"]["Properties"]["CodeUri"],
+        "./helloworld-arm64.zip"
+    );
+    assert_eq!(
+        r["ResizeFunction"]["Properties"]["Architectures"],
+        json!(["arm64"])
+    );
+    assert_eq!(
+        r["OnJobEventSourceMapping"]["Properties"]["EventSourceArn"],
+        json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs"})
+    );
     let t = template("prod");
-    assert_eq!(t["Resources"]["HttpApi"]["Type"], "AWS::Serverless::HttpApi");
-    assert_eq!(t["Resources"]["OnJobLogGroup"]["Properties"]["RetentionInDays"], 30);
-    assert_eq!(t["Resources"]["OnJobFunction"]["DependsOn"], json!(["OnJobLogGroup"]));
+    assert_eq!(
+        t["Resources"]["HttpApi"]["Type"],
+        "AWS::Serverless::HttpApi"
+    );
+    assert_eq!(
+        t["Resources"]["OnJobLogGroup"]["Properties"]["RetentionInDays"],
+        30
+    );
+    assert_eq!(
+        t["Resources"]["OnJobFunction"]["DependsOn"],
+        json!(["OnJobLogGroup"])
+    );
 }
 
 #[test]
 fn s3_notifications_of_one_bucket_run_one_after_another_after_their_permission() {
     let t = template("dev");
     let r = &t["Resources"];
-    assert_eq!(r["OnUploadS3Notification"]["DependsOn"], json!(["OnUploadPermission"]));
+    assert_eq!(
+        r["OnUploadS3Notification"]["DependsOn"],
+        json!(["OnUploadPermission"])
+    );
     assert_eq!(
         r["OnThumbnailS3Notification"]["DependsOn"],
         json!(["OnThumbnailPermission", "OnUploadS3Notification"])
     );
-    assert_eq!(r["OnUploadS3Notification"]["Properties"]["NotificationId"], "helloworld-dev-on_upload");
+    assert_eq!(
+        r["OnUploadS3Notification"]["Properties"]["NotificationId"],
+        "helloworld-dev-on_upload"
+    );
     let notifier_policy = &r["FlagonS3NotifierIam"]["Properties"]["Policies"][0]["PolicyDocument"];
     assert_eq!(
         notifier_policy["Statement"][0]["Resource"],
@@ -155,7 +234,8 @@ fn s3_notifications_of_one_bucket_run_one_after_another_after_their_permission()
 #[test]
 fn template_without_s3_events_has_no_notifier() {
     let mut m = model("dev");
-    m.resources.retain(|r| !matches!(r, flagon_model::Resource::S3Notification(_)));
+    m.resources
+        .retain(|r| !matches!(r, flagon_model::Resource::S3Notification(_)));
     let t = render_sam(&m, &sam_options()).expect("renders");
     assert!(t["Resources"].get("FlagonS3NotifierLambda").is_none());
     assert!(t["Resources"].get("FlagonS3NotifierIam").is_none());
@@ -168,7 +248,10 @@ fn cors_routes_answer_options_through_the_function() {
     let options = &paths["/users/{id}"]["options"]["x-amazon-apigateway-integration"];
     assert_eq!(options["type"], "aws_proxy");
     assert_eq!(options["httpMethod"], "POST");
-    assert!(paths["/"].get("options").is_none(), "no CORS, no preflight route");
+    assert!(
+        paths["/"].get("options").is_none(),
+        "no CORS, no preflight route"
+    );
 }
 
 #[test]
@@ -185,10 +268,22 @@ fn missing_package_for_an_architecture_names_the_function() {
 fn merge_template_adds_resources_and_overrides_properties() {
     let mut t = template("dev");
     let overlay = std::fs::read_to_string(common::fixture("merge.yaml")).expect("merge fixture");
-    deep_merge(&mut t, parse_template(&overlay).expect("merge fixture parses"));
+    deep_merge(
+        &mut t,
+        parse_template(&overlay).expect("merge fixture parses"),
+    );
     let r = &t["Resources"];
     assert_eq!(r["ApiHandlerFunction"]["Properties"]["MemorySize"], 2048);
-    assert_eq!(r["ApiHandlerFunction"]["Properties"]["Handler"], "api_handler", "untouched keys stay");
-    assert_eq!(r["Uploads"]["Properties"]["TopicName"], json!({"Fn::Sub": "${AWS::StackName}-uploads"}));
-    assert_eq!(t["Outputs"]["UploadsTopic"]["Value"], json!({"Ref": "Uploads"}));
+    assert_eq!(
+        r["ApiHandlerFunction"]["Properties"]["Handler"], "api_handler",
+        "untouched keys stay"
+    );
+    assert_eq!(
+        r["Uploads"]["Properties"]["TopicName"],
+        json!({"Fn::Sub": "${AWS::StackName}-uploads"})
+    );
+    assert_eq!(
+        t["Outputs"]["UploadsTopic"]["Value"],
+        json!({"Ref": "Uploads"})
+    );
 }

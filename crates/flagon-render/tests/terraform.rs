@@ -31,23 +31,43 @@ fn terraform_json_snapshots() {
 fn every_trigger_produces_its_terraform_resources() {
     let c = config("dev");
     // Functions, each with its role.
-    for f in ["api_handler", "on_upload", "on_thumbnail", "on_alert", "on_audit", "on_job", "on_bulk",
-        "on_commit", "on_order", "every_five_minutes", "yearly", "on_click", "on_change", "resize"]
-    {
+    for f in [
+        "api_handler",
+        "on_upload",
+        "on_thumbnail",
+        "on_alert",
+        "on_audit",
+        "on_job",
+        "on_bulk",
+        "on_commit",
+        "on_order",
+        "every_five_minutes",
+        "yearly",
+        "on_click",
+        "on_change",
+        "resize",
+    ] {
         resource(&c, "aws_lambda_function", f);
     }
     resource(&c, "aws_iam_role", "default");
     resource(&c, "aws_iam_role_policy", "default");
     // REST API: body, deployment, stage, permission.
-    let body: Value = serde_json::from_str(resource(&c, "aws_api_gateway_rest_api", "api")["body"].as_str().unwrap())
-        .expect("the body is an OpenAPI JSON document");
+    let body: Value = serde_json::from_str(
+        resource(&c, "aws_api_gateway_rest_api", "api")["body"]
+            .as_str()
+            .unwrap(),
+    )
+    .expect("the body is an OpenAPI JSON document");
     assert_eq!(body["openapi"], "3.0.1");
     assert_eq!(
         body["paths"]["/users/{id}"]["get"]["x-amazon-apigateway-integration"]["uri"],
         "${aws_lambda_function.api_handler.invoke_arn}"
     );
     resource(&c, "aws_api_gateway_deployment", "api");
-    assert_eq!(resource(&c, "aws_api_gateway_stage", "api")["stage_name"], "api");
+    assert_eq!(
+        resource(&c, "aws_api_gateway_stage", "api")["stage_name"],
+        "api"
+    );
     assert_eq!(
         resource(&c, "aws_lambda_permission", "api_handler")["source_arn"],
         "${aws_api_gateway_rest_api.api.execution_arn}/*"
@@ -59,10 +79,22 @@ fn every_trigger_produces_its_terraform_resources() {
     assert_eq!(n["lambda_function"].as_array().map(Vec::len), Some(2));
     assert_eq!(n["lambda_function"][0]["filter_prefix"], "uploads/");
     assert_eq!(n["lambda_function"][0]["filter_suffix"], ".jpg");
-    assert_eq!(n["depends_on"], json!(["aws_lambda_permission.on_upload", "aws_lambda_permission.on_thumbnail"]));
+    assert_eq!(
+        n["depends_on"],
+        json!([
+            "aws_lambda_permission.on_upload",
+            "aws_lambda_permission.on_thumbnail"
+        ])
+    );
     // SNS: topic looked up by name, or taken as an ARN.
-    assert_eq!(resource(&c, "aws_sns_topic_subscription", "on_alert")["topic_arn"], "${data.aws_sns_topic.alerts.arn}");
-    assert_eq!(c["data"]["aws_sns_topic"]["alerts"], json!({"name": "alerts"}));
+    assert_eq!(
+        resource(&c, "aws_sns_topic_subscription", "on_alert")["topic_arn"],
+        "${data.aws_sns_topic.alerts.arn}"
+    );
+    assert_eq!(
+        c["data"]["aws_sns_topic"]["alerts"],
+        json!({"name": "alerts"})
+    );
     assert_eq!(
         resource(&c, "aws_sns_topic_subscription", "on_audit")["topic_arn"],
         "arn:aws:sns:eu-west-1:210987654321:audit"
@@ -71,12 +103,24 @@ fn every_trigger_produces_its_terraform_resources() {
     // SQS, Kinesis, DynamoDB: event source mappings.
     let job = resource(&c, "aws_lambda_event_source_mapping", "on_job");
     assert_eq!(job["event_source_arn"], "${data.aws_sqs_queue.jobs.arn}");
-    assert_eq!(job["function_response_types"], json!(["ReportBatchItemFailures"]));
-    assert_eq!(resource(&c, "aws_lambda_event_source_mapping", "on_bulk")["scaling_config"], json!({"maximum_concurrency": 20}));
+    assert_eq!(
+        job["function_response_types"],
+        json!(["ReportBatchItemFailures"])
+    );
+    assert_eq!(
+        resource(&c, "aws_lambda_event_source_mapping", "on_bulk")["scaling_config"],
+        json!({"maximum_concurrency": 20})
+    );
     let click = resource(&c, "aws_lambda_event_source_mapping", "on_click");
-    assert_eq!(click["event_source_arn"], "${data.aws_kinesis_stream.clicks.arn}");
+    assert_eq!(
+        click["event_source_arn"],
+        "${data.aws_kinesis_stream.clicks.arn}"
+    );
     assert_eq!(click["starting_position"], "LATEST");
-    assert_eq!(resource(&c, "aws_lambda_event_source_mapping", "on_change")["starting_position"], "TRIM_HORIZON");
+    assert_eq!(
+        resource(&c, "aws_lambda_event_source_mapping", "on_change")["starting_position"],
+        "TRIM_HORIZON"
+    );
     // EventBridge: rule, target and permission per pattern or schedule.
     for f in ["on_commit", "on_order", "every_five_minutes", "yearly"] {
         resource(&c, "aws_cloudwatch_event_rule", f);
@@ -86,16 +130,31 @@ fn every_trigger_produces_its_terraform_resources() {
             format!("${{aws_cloudwatch_event_rule.{f}.arn}}")
         );
     }
-    assert_eq!(resource(&c, "aws_cloudwatch_event_rule", "on_order")["event_bus_name"], "orders");
-    assert_eq!(resource(&c, "aws_cloudwatch_event_target", "on_order")["event_bus_name"], "orders");
-    assert_eq!(resource(&c, "aws_cloudwatch_event_rule", "yearly")["schedule_expression"], "cron(15 10 ? * 6L 2002-2005)");
-    assert_eq!(resource(&c, "aws_cloudwatch_event_rule", "on_commit")["event_pattern"], r#"{"source":["aws.codecommit"]}"#);
+    assert_eq!(
+        resource(&c, "aws_cloudwatch_event_rule", "on_order")["event_bus_name"],
+        "orders"
+    );
+    assert_eq!(
+        resource(&c, "aws_cloudwatch_event_target", "on_order")["event_bus_name"],
+        "orders"
+    );
+    assert_eq!(
+        resource(&c, "aws_cloudwatch_event_rule", "yearly")["schedule_expression"],
+        "cron(15 10 ? * 6L 2002-2005)"
+    );
+    assert_eq!(
+        resource(&c, "aws_cloudwatch_event_rule", "on_commit")["event_pattern"],
+        r#"{"source":["aws.codecommit"]}"#
+    );
 }
 
 #[test]
 fn http_api_has_a_route_per_method_and_an_auto_deployed_default_stage() {
     let c = config("prod");
-    assert_eq!(resource(&c, "aws_apigatewayv2_api", "api")["protocol_type"], "HTTP");
+    assert_eq!(
+        resource(&c, "aws_apigatewayv2_api", "api")["protocol_type"],
+        "HTTP"
+    );
     let integration = resource(&c, "aws_apigatewayv2_integration", "api");
     assert_eq!(integration["payload_format_version"], "2.0");
     let mut keys: Vec<&str> = c["resource"]["aws_apigatewayv2_route"]
@@ -107,19 +166,38 @@ fn http_api_has_a_route_per_method_and_an_auto_deployed_default_stage() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["DELETE /files/{proxy+}", "GET /", "GET /files/{proxy+}", "GET /users/{id}", "OPTIONS /users/{id}", "PUT /users/{id}"]
+        [
+            "DELETE /files/{proxy+}",
+            "GET /",
+            "GET /files/{proxy+}",
+            "GET /users/{id}",
+            "OPTIONS /users/{id}",
+            "PUT /users/{id}"
+        ]
     );
     let stage = resource(&c, "aws_apigatewayv2_stage", "api");
-    assert_eq!((&stage["name"], &stage["auto_deploy"]), (&json!("$default"), &json!(true)));
+    assert_eq!(
+        (&stage["name"], &stage["auto_deploy"]),
+        (&json!("$default"), &json!(true))
+    );
     assert_eq!(
         resource(&c, "aws_lambda_permission", "api_handler")["source_arn"],
         "${aws_apigatewayv2_api.api.execution_arn}/*"
     );
     assert!(c["resource"].get("aws_api_gateway_rest_api").is_none());
     // prod's log retention: the group exists before the function.
-    assert_eq!(resource(&c, "aws_cloudwatch_log_group", "on_job")["retention_in_days"], 30);
+    assert_eq!(
+        resource(&c, "aws_cloudwatch_log_group", "on_job")["retention_in_days"],
+        30
+    );
     let deps = &resource(&c, "aws_lambda_function", "on_job")["depends_on"];
-    assert_eq!(deps, &json!(["aws_iam_role_policy.default", "aws_cloudwatch_log_group.on_job"]));
+    assert_eq!(
+        deps,
+        &json!([
+            "aws_iam_role_policy.default",
+            "aws_cloudwatch_log_group.on_job"
+        ])
+    );
 }
 
 #[test]
@@ -127,12 +205,26 @@ fn no_deprecated_terraform_resources_or_attributes() {
     for stage in STAGES {
         let c = config(stage);
         if let Some(deployment) = c["resource"]["aws_api_gateway_deployment"].get("api") {
-            assert!(deployment.get("stage_name").is_none(), "stage_name of a deployment is deprecated");
+            assert!(
+                deployment.get("stage_name").is_none(),
+                "stage_name of a deployment is deprecated"
+            );
         }
-        assert!(c["data"].get("aws_region").is_none(), "data.aws_region.name is deprecated in provider 6");
-        let rules = c["resource"]["aws_cloudwatch_event_rule"].as_object().expect("rules");
-        assert!(rules.values().all(|r| r.get("is_enabled").is_none()), "is_enabled is deprecated");
-        assert_eq!(c["terraform"]["required_providers"]["aws"]["version"], ">= 5.0");
+        assert!(
+            c["data"].get("aws_region").is_none(),
+            "data.aws_region.name is deprecated in provider 6"
+        );
+        let rules = c["resource"]["aws_cloudwatch_event_rule"]
+            .as_object()
+            .expect("rules");
+        assert!(
+            rules.values().all(|r| r.get("is_enabled").is_none()),
+            "is_enabled is deprecated"
+        );
+        assert_eq!(
+            c["terraform"]["required_providers"]["aws"]["version"],
+            ">= 5.0"
+        );
     }
 }
 
@@ -140,11 +232,23 @@ fn no_deprecated_terraform_resources_or_attributes() {
 fn user_strings_are_escaped_from_terraform_interpolation() {
     let c = config("dev");
     let env = &resource(&c, "aws_lambda_function", "api_handler")["environment"]["variables"];
-    assert_eq!(env["GREETING"], "hello $${USER}", "a literal ${{USER}} must reach Lambda as written");
+    assert_eq!(
+        env["GREETING"], "hello $${USER}",
+        "a literal ${{USER}} must reach Lambda as written"
+    );
     let f = resource(&c, "aws_lambda_function", "api_handler");
-    assert_eq!(f["filename"], "${path.module}/helloworld-x86_64.zip", "the zip path is an expression");
-    assert_eq!(f["source_code_hash"], "${filebase64sha256(\"${path.module}/helloworld-x86_64.zip\")}");
-    assert_eq!(resource(&c, "aws_lambda_function", "resize")["filename"], "${path.module}/helloworld-arm64.zip");
+    assert_eq!(
+        f["filename"], "${path.module}/helloworld-x86_64.zip",
+        "the zip path is an expression"
+    );
+    assert_eq!(
+        f["source_code_hash"],
+        "${filebase64sha256(\"${path.module}/helloworld-x86_64.zip\")}"
+    );
+    assert_eq!(
+        resource(&c, "aws_lambda_function", "resize")["filename"],
+        "${path.module}/helloworld-arm64.zip"
+    );
 }
 
 #[test]
@@ -156,7 +260,9 @@ fn missing_zip_for_an_architecture_is_an_error() {
 
 #[test]
 fn terraform_configs_pass_terraform_validate_with_no_warning() {
-    let Some((terraform, plugins)) = common::terraform() else { return };
+    let Some((terraform, plugins)) = common::terraform() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     // `filebase64sha256` reads the zips at validation: put them where package writes them.
     for zip in ["helloworld-x86_64.zip", "helloworld-arm64.zip"] {
@@ -173,8 +279,11 @@ fn terraform_configs_pass_terraform_validate_with_no_warning() {
         )
     };
     for stage in STAGES {
-        std::fs::write(dir.path().join("flagon.tf.json"), serde_json::to_string_pretty(&config(stage)).expect("json"))
-            .expect("write");
+        std::fs::write(
+            dir.path().join("flagon.tf.json"),
+            serde_json::to_string_pretty(&config(stage)).expect("json"),
+        )
+        .expect("write");
         if stage == STAGES[0] {
             let plugin_dir = format!("-plugin-dir={}", plugins.display());
             let (code, out) = tf(&["init", "-input=false", "-no-color", &plugin_dir]);

@@ -57,5 +57,8 @@ pub(super) fn render_http(t: &mut Template, api: &HttpApi) {
         json!({"Fn::Sub": format!("https://${{{id}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/")}),
     );
     t.output("HttpApiId", "The id of the HTTP API.", json!({"Ref": id}));
-    t.add(id, json!({"Type": "AWS::Serverless::HttpApi", "Properties": p}));
+    t.add(
+        id,
+        json!({"Type": "AWS::Serverless::HttpApi", "Properties": p}),
+    );
 }

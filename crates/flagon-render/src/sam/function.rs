@@ -8,7 +8,9 @@ use super::{Template, function_id};
 
 pub(super) fn render(t: &mut Template, f: &Function, code_uri: &str) {
     let role = match &f.role {
-        RoleBinding::Managed(role) => json!({"Fn::GetAtt": [ResourceId::Role(role.clone()).logical_id(), "Arn"]}),
+        RoleBinding::Managed(role) => {
+            json!({"Fn::GetAtt": [ResourceId::Role(role.clone()).logical_id(), "Arn"]})
+        }
         RoleBinding::Existing(arn) => json!(arn),
     };
     let mut p = json!({
@@ -36,7 +38,8 @@ pub(super) fn render(t: &mut Template, f: &Function, code_uri: &str) {
         p["ReservedConcurrentExecutions"] = json!(n);
     }
     if let Some(vpc) = &f.vpc {
-        p["VpcConfig"] = json!({"SubnetIds": vpc.subnet_ids, "SecurityGroupIds": vpc.security_group_ids});
+        p["VpcConfig"] =
+            json!({"SubnetIds": vpc.subnet_ids, "SecurityGroupIds": vpc.security_group_ids});
     }
     let mut resource = json!({"Type": "AWS::Serverless::Function", "Properties": p});
     if let Some(group) = &f.log_group {

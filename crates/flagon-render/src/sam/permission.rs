@@ -17,7 +17,9 @@ pub(super) fn render(t: &mut Template, p: &Permission) {
         PermissionSource::HttpApi => execute_api(ResourceId::HttpApi),
         PermissionSource::Bucket(bucket) => bucket_arn(bucket),
         PermissionSource::Topic(topic) => arn(topic, "sns", ""),
-        PermissionSource::Rule(rule) => json!({"Fn::GetAtt": [ResourceId::EventRule(rule.clone()).logical_id(), "Arn"]}),
+        PermissionSource::Rule(rule) => {
+            json!({"Fn::GetAtt": [ResourceId::EventRule(rule.clone()).logical_id(), "Arn"]})
+        }
     };
     let mut properties = json!({
         "Action": "lambda:InvokeFunction",

@@ -37,7 +37,10 @@ pub(super) fn render(t: &mut Template, n: &S3Notification) {
     if let Some(suffix) = &n.suffix {
         p["Suffix"] = json!(suffix);
     }
-    t.add(id, json!({"Type": S3_NOTIFICATION_TYPE, "DependsOn": depends_on, "Properties": p}));
+    t.add(
+        id,
+        json!({"Type": S3_NOTIFICATION_TYPE, "DependsOn": depends_on, "Properties": p}),
+    );
 }
 
 /// The notifier function and its role, when the template has any S3 notification: it may
@@ -46,11 +49,7 @@ pub(super) fn render_notifier(t: &mut Template) {
     if t.s3_chain.is_empty() {
         return;
     }
-    let buckets: Vec<Value> = t
-        .s3_chain
-        .keys()
-        .map(|bucket| bucket_arn(bucket))
-        .collect();
+    let buckets: Vec<Value> = t.s3_chain.keys().map(|bucket| bucket_arn(bucket)).collect();
     t.add(
         NOTIFIER_ROLE.to_owned(),
         json!({
@@ -100,6 +99,10 @@ mod tests {
 
     #[test]
     fn notifier_source_fits_in_an_inline_zipfile() {
-        assert!(S3_NOTIFIER_SOURCE.len() <= 4096, "{} characters", S3_NOTIFIER_SOURCE.len());
+        assert!(
+            S3_NOTIFIER_SOURCE.len() <= 4096,
+            "{} characters",
+            S3_NOTIFIER_SOURCE.len()
+        );
     }
 }

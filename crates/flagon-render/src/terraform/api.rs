@@ -17,7 +17,11 @@ pub(super) fn render_rest(tf: &mut Tf, api: &RestApi) {
     let mut doc = escape(&rest_api_document(api, |_| Value::Null));
     let uri = format!("${{{}.invoke_arn}}", function(&api.function));
     if let Some(paths) = doc["paths"].as_object_mut() {
-        for operation in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+        for operation in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+        {
             operation["x-amazon-apigateway-integration"]["uri"] = json!(uri);
         }
     }
@@ -51,8 +55,16 @@ pub(super) fn render_rest(tf: &mut Tf, api: &RestApi) {
         stage["tags"] = escape(&json!(api.tags));
     }
     tf.resource("aws_api_gateway_stage", "api", stage);
-    tf.output("rest_api_url", "The URL of the REST API's stage.", "${aws_api_gateway_stage.api.invoke_url}/");
-    tf.output("rest_api_id", "The id of the REST API.", "${aws_api_gateway_rest_api.api.id}");
+    tf.output(
+        "rest_api_url",
+        "The URL of the REST API's stage.",
+        "${aws_api_gateway_stage.api.invoke_url}/",
+    );
+    tf.output(
+        "rest_api_id",
+        "The id of the REST API.",
+        "${aws_api_gateway_rest_api.api.id}",
+    );
 }
 
 pub(super) fn render_http(tf: &mut Tf, api: &HttpApi) {
@@ -75,7 +87,7 @@ pub(super) fn render_http(tf: &mut Tf, api: &HttpApi) {
     let mut names = BTreeSet::new();
     for route in &api.routes {
         for method in route_methods(route) {
-            let name = unique(&mut names, route_name(&method, &route.path));
+            let name = unique(&mut names, &route_name(&method, &route.path));
             tf.resource(
                 "aws_apigatewayv2_route",
                 &name,
@@ -96,21 +108,32 @@ pub(super) fn render_http(tf: &mut Tf, api: &HttpApi) {
         stage["tags"] = escape(&json!(api.tags));
     }
     tf.resource("aws_apigatewayv2_stage", "api", stage);
-    tf.output("http_api_url", "The URL of the HTTP API.", "${aws_apigatewayv2_stage.api.invoke_url}");
-    tf.output("http_api_id", "The id of the HTTP API.", "${aws_apigatewayv2_api.api.id}");
+    tf.output(
+        "http_api_url",
+        "The URL of the HTTP API.",
+        "${aws_apigatewayv2_stage.api.invoke_url}",
+    );
+    tf.output(
+        "http_api_id",
+        "The id of the HTTP API.",
+        "${aws_apigatewayv2_api.api.id}",
+    );
 }
 
 /// `GET /users/{id}` -> `get_users_id`; `/` -> `get_root`.
 fn route_name(method: &str, path: &str) -> String {
-    let path: String = path.chars().filter(|c| !matches!(c, '{' | '}' | '+')).collect();
+    let path: String = path
+        .chars()
+        .filter(|c| !matches!(c, '{' | '}' | '+'))
+        .collect();
     let path = path.trim_matches('/');
     let path = if path.is_empty() { "root" } else { path };
     ident(&format!("{}_{}", method.to_ascii_lowercase(), path))
 }
 
 /// `name`, or `name_2`, `name_3`... when two routes reduce to the same name.
-fn unique(taken: &mut BTreeSet<String>, name: String) -> String {
-    let mut candidate = name.clone();
+fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {
+    let mut candidate = name.to_owned();
     let mut n = 2;
     while !taken.insert(candidate.clone()) {
         candidate = format!("{name}_{n}");

@@ -9,7 +9,9 @@ pub(super) fn render(tf: &mut Tf, r: &EventRule) {
     let n = name(&r.id.0.0);
     let mut rule = json!({"name": escape_str(&r.rule_name)});
     match &r.trigger {
-        RuleTrigger::Schedule(expression) => rule["schedule_expression"] = json!(escape_str(expression)),
+        RuleTrigger::Schedule(expression) => {
+            rule["schedule_expression"] = json!(escape_str(expression))
+        }
         RuleTrigger::Pattern(pattern) => rule["event_pattern"] = json!(json_string(pattern)),
     }
     if let Some(description) = &r.description {

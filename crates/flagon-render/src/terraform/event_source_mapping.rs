@@ -27,5 +27,9 @@ pub(super) fn render(tf: &mut Tf, m: &EventSourceMapping) {
     if let Some(max) = m.maximum_concurrency {
         body["scaling_config"] = json!({"maximum_concurrency": max});
     }
-    tf.resource("aws_lambda_event_source_mapping", &name(&m.function.0), body);
+    tf.resource(
+        "aws_lambda_event_source_mapping",
+        &name(&m.function.0),
+        body,
+    );
 }

@@ -57,7 +57,10 @@ pub(super) fn render(tf: &mut Tf, f: &Function, zip: &str) {
     }
     tf.output(
         &format!("{n}_arn"),
-        &format!("The ARN of Lambda function {}.", escape_str(&f.function_name)),
+        &format!(
+            "The ARN of Lambda function {}.",
+            escape_str(&f.function_name)
+        ),
         &format!("${{aws_lambda_function.{n}.arn}}"),
     );
     tf.resource("aws_lambda_function", &n, body);

@@ -111,7 +111,10 @@ impl Tf {
     }
 
     fn output(&mut self, name: &str, description: &str, value: &str) {
-        self.outputs.insert(name.to_owned(), json!({"description": description, "value": value}));
+        self.outputs.insert(
+            name.to_owned(),
+            json!({"description": description, "value": value}),
+        );
     }
 
     /// `data.<kind>.<name>`, declared once with `body`.
@@ -171,8 +174,16 @@ fn name(key: &str) -> String {
 /// A Terraform identifier from any name: letters, digits, `_` and `-`, not starting with a
 /// digit.
 fn ident(s: &str) -> String {
-    let mut out: String =
-        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
     }
@@ -194,7 +205,11 @@ fn escape(value: &Value) -> Value {
     match value {
         Value::String(s) => Value::String(escape_str(s)),
         Value::Array(items) => Value::Array(items.iter().map(escape).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (escape_str(k), escape(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (escape_str(k), escape(v)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -219,6 +234,9 @@ mod tests {
     #[test]
     fn template_sequences_in_user_strings_are_escaped() {
         assert_eq!(escape_str("${HOME} and %{if x}"), "$${HOME} and %%{if x}");
-        assert_eq!(escape(&json!({"${k}": ["${v}"]})), json!({"$${k}": ["$${v}"]}));
+        assert_eq!(
+            escape(&json!({"${k}": ["${v}"]})),
+            json!({"$${k}": ["$${v}"]})
+        );
     }
 }

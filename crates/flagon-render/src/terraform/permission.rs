@@ -9,9 +9,13 @@ pub(super) fn render(tf: &mut Tf, p: &Permission) {
     let source_arn = match &p.source {
         PermissionSource::RestApi => "${aws_api_gateway_rest_api.api.execution_arn}/*".to_owned(),
         PermissionSource::HttpApi => "${aws_apigatewayv2_api.api.execution_arn}/*".to_owned(),
-        PermissionSource::Bucket(bucket) => format!("arn:{}:s3:::{}", tf.partition(), escape_str(bucket)),
+        PermissionSource::Bucket(bucket) => {
+            format!("arn:{}:s3:::{}", tf.partition(), escape_str(bucket))
+        }
         PermissionSource::Topic(topic) => tf.arn(topic, "aws_sns_topic"),
-        PermissionSource::Rule(rule) => format!("${{aws_cloudwatch_event_rule.{}.arn}}", name(&rule.0.0)),
+        PermissionSource::Rule(rule) => {
+            format!("${{aws_cloudwatch_event_rule.{}.arn}}", name(&rule.0.0))
+        }
     };
     let mut body = json!({
         "statement_id": escape_str(&p.statement_id),

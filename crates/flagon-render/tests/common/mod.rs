@@ -13,7 +13,9 @@ use flagon_render::{SamOptions, TfOptions};
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The fixture app (every trigger kind) in `stage`: `dev` has a REST API, `prod` an HTTP API.
@@ -74,14 +76,22 @@ fn require(name: &str, what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
 
 /// `cfn-lint`.
 pub fn cfn_lint() -> Option<PathBuf> {
-    let found = find("cfn-lint", |p| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let found = find("cfn-lint", |p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
     require("cfn-lint", "cfn-lint", found)
 }
 
 /// A Python that can import `samtranslator` (aws-sam-translator).
 pub fn sam_python() -> Option<PathBuf> {
     let imports = |p: &Path| {
-        Command::new(p).args(["-c", "import samtranslator"]).output().is_ok_and(|o| o.status.success())
+        Command::new(p)
+            .args(["-c", "import samtranslator"])
+            .output()
+            .is_ok_and(|o| o.status.success())
     };
     let found = find("python3", imports).or_else(|| find("python", imports));
     require("python3", "a Python with aws-sam-translator", found)
@@ -90,7 +100,10 @@ pub fn sam_python() -> Option<PathBuf> {
 /// A Python that can import `moto` and `boto3`.
 pub fn moto_python() -> Option<PathBuf> {
     let imports = |p: &Path| {
-        Command::new(p).args(["-c", "import moto, boto3"]).output().is_ok_and(|o| o.status.success())
+        Command::new(p)
+            .args(["-c", "import moto, boto3"])
+            .output()
+            .is_ok_and(|o| o.status.success())
     };
     let found = find("python3", imports).or_else(|| find("python", imports));
     require("python3", "a Python with moto", found)
@@ -98,8 +111,14 @@ pub fn moto_python() -> Option<PathBuf> {
 
 /// Runs `command`, returning (exit code, stdout + stderr).
 pub fn run(command: &mut Command) -> (i32, String) {
-    let output = command.output().unwrap_or_else(|e| panic!("run {command:?}: {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("run {command:?}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.code().unwrap_or(-1), text)
 }
 
@@ -107,7 +126,12 @@ pub fn run(command: &mut Command) -> (i32, String) {
 /// else `/opt/tf-plugins` when it exists). Neither is installed by scripts/tools.sh, so their
 /// absence fails the test only with `FLAGON_REQUIRE_TERRAFORM=1`.
 pub fn terraform() -> Option<(PathBuf, PathBuf)> {
-    let binary = find("terraform", |p| Command::new(p).arg("version").output().is_ok_and(|o| o.status.success()));
+    let binary = find("terraform", |p| {
+        Command::new(p)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
     let plugins = std::env::var_os("FLAGON_TF_PLUGIN_DIR")
         .map(PathBuf::from)
         .or_else(|| Some(PathBuf::from("/opt/tf-plugins")))
@@ -119,7 +143,9 @@ pub fn terraform() -> Option<(PathBuf, PathBuf)> {
                 std::env::var("FLAGON_REQUIRE_TERRAFORM").map_or(true, |v| v != "1"),
                 "terraform or its provider mirror (FLAGON_TF_PLUGIN_DIR) is missing and FLAGON_REQUIRE_TERRAFORM=1"
             );
-            eprintln!("note: skipping: terraform and an AWS provider mirror (FLAGON_TF_PLUGIN_DIR) are needed");
+            eprintln!(
+                "note: skipping: terraform and an AWS provider mirror (FLAGON_TF_PLUGIN_DIR) are needed"
+            );
             None
         }
     }
