@@ -100,6 +100,6 @@ pub mod prelude {
     pub use axum::body::Bytes;
     pub use axum::extract::{Path, Query};
     pub use axum::http::{HeaderMap, StatusCode};
-    pub use axum::response::IntoResponse;
+    pub use axum::response::{AppendHeaders, IntoResponse};
     pub use serde_json::{Value, json};
 }

@@ -136,10 +136,10 @@ async fn flip_image(body: Bytes) -> impl IntoResponse {
 
 async fn cookies() -> impl IntoResponse {
     (
-        [
+        AppendHeaders([
             ("set-cookie", "session=abc; Path=/; HttpOnly"),
             ("set-cookie", "theme=dark; Path=/"),
-        ],
+        ]),
         "cookies set",
     )
 }
