@@ -287,3 +287,81 @@ fn merge_template_adds_resources_and_overrides_properties() {
         json!({"Ref": "Uploads"})
     );
 }
+
+#[test]
+fn s3_notifier_merges_its_entry_keeps_the_others_and_removes_only_its_own() {
+    let Some(python) = common::moto_python() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out) = run(Command::new(python)
+        .arg(root.join("tests/tools/s3_notifier_steps.py"))
+        .arg(root.join("src/sam/s3_notifier.py")));
+    assert_eq!(code, 0, "{out}");
+    let steps: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let ours = |step: &Value| -> Vec<Value> {
+        step["configuration"]["LambdaFunctionConfigurations"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter(|c| c["Id"] == "helloworld-dev-on_upload")
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let others_kept = |step: &Value| {
+        let conf = &step["configuration"];
+        conf["QueueConfigurations"][0]["Id"] == "queue-entry"
+            && conf["LambdaFunctionConfigurations"][0]["Id"] == "someone-else"
+    };
+    let [create, update, delete, delete_gone, create_missing] =
+        steps.as_array().expect("steps").as_slice()
+    else {
+        panic!("five steps expected: {out}")
+    };
+    for step in [create, update, delete, delete_gone] {
+        assert_eq!(step["response"]["Status"], "SUCCESS", "{step}");
+        assert_eq!(
+            step["response"]["PhysicalResourceId"],
+            "mybucket/helloworld-dev-on_upload"
+        );
+    }
+    assert!(
+        others_kept(create) && others_kept(update) && others_kept(delete),
+        "{out}"
+    );
+    assert_eq!(
+        ours(create),
+        [json!({
+            "Id": "helloworld-dev-on_upload",
+            "LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:helloworld-dev-on_upload",
+            "Events": ["s3:ObjectCreated:*"],
+            "Filter": {"Key": {"FilterRules": [
+                {"Name": "prefix", "Value": "uploads/"},
+                {"Name": "suffix", "Value": ".jpg"}
+            ]}}
+        })]
+    );
+    let updated = ours(update);
+    assert_eq!(
+        updated.len(),
+        1,
+        "an update replaces the entry, never duplicates it"
+    );
+    assert_eq!(
+        updated[0]["Filter"]["Key"]["FilterRules"][0]["Value"],
+        "incoming/"
+    );
+    assert!(ours(delete).is_empty());
+    assert_eq!(
+        create_missing["response"]["Status"], "FAILED",
+        "a failure reaches CloudFormation"
+    );
+    assert!(
+        create_missing["response"]["Reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("NoSuchBucket")),
+        "{out}"
+    );
+}
