@@ -17,11 +17,18 @@ pub struct AwsEnv {
 impl AwsEnv {
     /// An environment in the `aws` partition.
     pub fn new(account_id: impl Into<String>, region: impl Into<String>) -> Self {
-        Self { account_id: account_id.into(), region: region.into(), partition: "aws".into() }
+        Self {
+            account_id: account_id.into(),
+            region: region.into(),
+            partition: "aws".into(),
+        }
     }
 
     fn regional(&self, service: &str, resource: &str) -> String {
-        format!("arn:{}:{service}:{}:{}:{resource}", self.partition, self.region, self.account_id)
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.region, self.account_id
+        )
     }
 
     /// `arn:aws:lambda:<region>:<account>:function:<name>`.
@@ -31,7 +38,10 @@ impl AwsEnv {
 
     /// `arn:aws:iam::<account>:role/<name>`.
     pub fn role_arn(&self, role_name: &str) -> String {
-        format!("arn:{}:iam::{}:role/{role_name}", self.partition, self.account_id)
+        format!(
+            "arn:{}:iam::{}:role/{role_name}",
+            self.partition, self.account_id
+        )
     }
 
     /// A topic's ARN.
@@ -78,8 +88,15 @@ impl AwsEnv {
 
     /// The invoke URL of a REST API stage or an HTTP API's `$default` stage.
     pub fn api_url(&self, api_id: &str, stage: Option<&str>) -> String {
-        let suffix = if self.partition == "aws-cn" { ".cn" } else { "" };
-        let host = format!("https://{api_id}.execute-api.{}.amazonaws.com{suffix}", self.region);
+        let suffix = if self.partition == "aws-cn" {
+            ".cn"
+        } else {
+            ""
+        };
+        let host = format!(
+            "https://{api_id}.execute-api.{}.amazonaws.com{suffix}",
+            self.region
+        );
         match stage {
             Some(stage) => format!("{host}/{stage}/"),
             None => format!("{host}/"),

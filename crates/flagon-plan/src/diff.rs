@@ -6,7 +6,8 @@ use crate::plan::{Action, Plan};
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = |pred: fn(&Action) -> bool| self.changes.iter().filter(|c| pred(&c.action)).count();
+        let count =
+            |pred: fn(&Action) -> bool| self.changes.iter().filter(|c| pred(&c.action)).count();
         let create = count(|a| matches!(a, Action::Create));
         let update = count(|a| matches!(a, Action::Update { .. }));
         let replace = count(|a| matches!(a, Action::Replace { .. }));

@@ -226,7 +226,10 @@ impl Targets {
     fn add_state(&mut self, state: &State) {
         for (id, record) in &state.resources {
             match record {
-                Record::Role { role_name, policy_name } => {
+                Record::Role {
+                    role_name,
+                    policy_name,
+                } => {
                     self.roles.insert(role_name.clone());
                     self.role_policies
                         .entry(role_name.clone())
@@ -236,8 +239,7 @@ impl Targets {
                 Record::LogGroup { log_group_name } => {
                     self.log_groups.insert(log_group_name.clone());
                 }
-                Record::Function { function_name }
-                | Record::Permission { function_name, .. } => {
+                Record::Function { function_name } | Record::Permission { function_name, .. } => {
                     self.functions.insert(function_name.clone());
                 }
                 Record::RestApi { api_id, .. } => {
@@ -260,7 +262,11 @@ impl Targets {
                         self.functions.insert(function_name.clone());
                     }
                 }
-                Record::EventRule { rule_name, event_bus, .. } => {
+                Record::EventRule {
+                    rule_name,
+                    event_bus,
+                    ..
+                } => {
                     self.rules.insert((rule_name.clone(), event_bus.clone()));
                 }
             }

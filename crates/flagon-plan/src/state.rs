@@ -70,7 +70,11 @@ impl From<StateFile> for State {
             app: file.app,
             stage: file.stage,
             region: file.region,
-            resources: file.resources.into_iter().map(|e| (e.id, e.record)).collect(),
+            resources: file
+                .resources
+                .into_iter()
+                .map(|e| (e.id, e.record))
+                .collect(),
         }
     }
 }
@@ -170,7 +174,12 @@ pub enum Record {
 impl State {
     /// An empty state of a stage.
     pub fn new(app: impl Into<String>, stage: impl Into<String>) -> Self {
-        Self { app: app.into(), stage: stage.into(), region: None, resources: BTreeMap::new() }
+        Self {
+            app: app.into(),
+            stage: stage.into(),
+            region: None,
+            resources: BTreeMap::new(),
+        }
     }
 
     /// Pretty JSON, as written to the state file.
@@ -187,7 +196,9 @@ impl State {
         }
         let Version { schema_version } = serde_json::from_str(json)?;
         if schema_version != STATE_SCHEMA_VERSION {
-            return Err(StateError::Version { found: schema_version });
+            return Err(StateError::Version {
+                found: schema_version,
+            });
         }
         Ok(serde_json::from_str(json)?)
     }
@@ -195,7 +206,9 @@ impl State {
     /// The recorded REST or HTTP API id, if any.
     pub fn api_id(&self) -> Option<&str> {
         self.resources.values().find_map(|r| match r {
-            Record::RestApi { api_id, .. } | Record::HttpApi { api_id, .. } => Some(api_id.as_str()),
+            Record::RestApi { api_id, .. } | Record::HttpApi { api_id, .. } => {
+                Some(api_id.as_str())
+            }
             _ => None,
         })
     }
@@ -225,11 +238,16 @@ mod tests {
         let mut state = State::new("app", "dev");
         state.resources.insert(
             ResourceId::Role(RoleRef("app".into())),
-            Record::Role { role_name: "app-dev".into(), policy_name: "app-dev".into() },
+            Record::Role {
+                role_name: "app-dev".into(),
+                policy_name: "app-dev".into(),
+            },
         );
         state.resources.insert(
             ResourceId::Function(FunctionRef("f".into())),
-            Record::Function { function_name: "app-dev-f".into() },
+            Record::Function {
+                function_name: "app-dev-f".into(),
+            },
         );
         let json = state.to_json();
         assert!(json.contains("\"schema_version\": 1"), "{json}");

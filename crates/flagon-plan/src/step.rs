@@ -319,12 +319,12 @@ impl Step {
             Step::TagFunction { id, .. }
             | Step::SetConcurrency { id, .. }
             | Step::DeleteFunction { id, .. } => ResourceId::Function(id.clone()),
-            Step::CreateRestApi { .. } | Step::UpdateRestApi { .. } | Step::DeleteRestApi { .. } => {
-                ResourceId::RestApi
-            }
-            Step::CreateHttpApi { .. } | Step::UpdateHttpApi { .. } | Step::DeleteHttpApi { .. } => {
-                ResourceId::HttpApi
-            }
+            Step::CreateRestApi { .. }
+            | Step::UpdateRestApi { .. }
+            | Step::DeleteRestApi { .. } => ResourceId::RestApi,
+            Step::CreateHttpApi { .. }
+            | Step::UpdateHttpApi { .. }
+            | Step::DeleteHttpApi { .. } => ResourceId::HttpApi,
             Step::AddPermission { function, .. } | Step::RemovePermission { function, .. } => {
                 ResourceId::Permission(function.clone())
             }
@@ -357,7 +357,11 @@ impl Step {
             Step::CreateRole { role } => format!("create role {}", role.role_name),
             Step::UpdateRole { role, .. } => format!("update policy of role {}", role.role_name),
             Step::DeleteRole { role_name, .. } => format!("delete role {role_name}"),
-            Step::PutLogRetention { log_group_name, retention_days, .. } => {
+            Step::PutLogRetention {
+                log_group_name,
+                retention_days,
+                ..
+            } => {
                 format!("set retention of {log_group_name} to {retention_days} days")
             }
             Step::ForgetLogGroup { log_group_name, .. } => {
@@ -369,41 +373,76 @@ impl Step {
             Step::UpdateFunctionCode { function } => {
                 format!("update code of {}", function.function_name)
             }
-            Step::UpdateFunctionConfiguration { function, changed, .. } => format!(
+            Step::UpdateFunctionConfiguration {
+                function, changed, ..
+            } => format!(
                 "update configuration of {} ({})",
                 function.function_name,
                 changed.join(", ")
             ),
             Step::TagFunction { function_arn, .. } => format!("tag {function_arn}"),
-            Step::SetConcurrency { function_name, reserved, .. } => match reserved {
+            Step::SetConcurrency {
+                function_name,
+                reserved,
+                ..
+            } => match reserved {
                 Some(n) => format!("reserve {n} concurrent executions for {function_name}"),
                 None => format!("remove reserved concurrency of {function_name}"),
             },
-            Step::DeleteFunction { function_name, .. } => format!("delete function {function_name}"),
+            Step::DeleteFunction { function_name, .. } => {
+                format!("delete function {function_name}")
+            }
             Step::CreateRestApi { api, .. } => format!("create REST API {}", api.name),
             Step::UpdateRestApi { api, .. } => format!("update REST API {}", api.name),
             Step::DeleteRestApi { api_id } => format!("delete REST API {api_id}"),
             Step::CreateHttpApi { api, .. } => format!("create HTTP API {}", api.name),
             Step::UpdateHttpApi { api, .. } => format!("update HTTP API {}", api.name),
             Step::DeleteHttpApi { api_id } => format!("delete HTTP API {api_id}"),
-            Step::AddPermission { function_name, statement_id, principal, .. } => format!(
+            Step::AddPermission {
+                function_name,
+                statement_id,
+                principal,
+                ..
+            } => format!(
                 "allow {} to invoke {function_name} ({statement_id})",
                 principal.service()
             ),
-            Step::RemovePermission { function_name, statement_id, .. } => {
+            Step::RemovePermission {
+                function_name,
+                statement_id,
+                ..
+            } => {
                 format!("remove permission {statement_id} of {function_name}")
             }
-            Step::PutS3Notification { bucket, notification, .. } => {
+            Step::PutS3Notification {
+                bucket,
+                notification,
+                ..
+            } => {
                 format!("notify {} from bucket {bucket}", notification.id)
             }
-            Step::RemoveS3Notification { bucket, notification_id, .. } => {
+            Step::RemoveS3Notification {
+                bucket,
+                notification_id,
+                ..
+            } => {
                 format!("remove notification {notification_id} from bucket {bucket}")
             }
-            Step::Subscribe { topic_arn, function_arn, .. } => {
+            Step::Subscribe {
+                topic_arn,
+                function_arn,
+                ..
+            } => {
                 format!("subscribe {function_arn} to {topic_arn}")
             }
-            Step::Unsubscribe { subscription_arn, .. } => format!("unsubscribe {subscription_arn}"),
-            Step::CreateEventSourceMapping { function_name, source_arn, .. } => {
+            Step::Unsubscribe {
+                subscription_arn, ..
+            } => format!("unsubscribe {subscription_arn}"),
+            Step::CreateEventSourceMapping {
+                function_name,
+                source_arn,
+                ..
+            } => {
                 format!("map {source_arn} to {function_name}")
             }
             Step::UpdateEventSourceMapping { uuid, .. } => {

@@ -21,9 +21,11 @@ impl Ctx<'_> {
         let function_arn = self.api_function_arn(&api.function)?;
         let hash = definition_hash(&(api, &function_arn));
         let recorded = match self.recorded(&ResourceId::RestApi) {
-            Some(Record::RestApi { api_id, definition_hash, .. })
-                if self.observed.rest_apis.contains_key(api_id) =>
-            {
+            Some(Record::RestApi {
+                api_id,
+                definition_hash,
+                ..
+            }) if self.observed.rest_apis.contains_key(api_id) => {
                 Some((api_id.clone(), definition_hash.clone()))
             }
             _ => None,
@@ -41,18 +43,28 @@ impl Ctx<'_> {
         if recorded_hash == hash {
             return Ok(None);
         }
-        let step =
-            Step::UpdateRestApi { api: api.clone(), api_id, function_arn, definition_hash: hash };
-        Ok(Some((Action::Update { changed: vec!["definition".to_owned()] }, vec![step])))
+        let step = Step::UpdateRestApi {
+            api: api.clone(),
+            api_id,
+            function_arn,
+            definition_hash: hash,
+        };
+        Ok(Some((
+            Action::Update {
+                changed: vec!["definition".to_owned()],
+            },
+            vec![step],
+        )))
     }
 
     pub(crate) fn http_api(&mut self, api: &HttpApi) -> Result<Planned, PlanError> {
         let function_arn = self.api_function_arn(&api.function)?;
         let hash = definition_hash(&(api, &function_arn));
         let recorded = match self.recorded(&ResourceId::HttpApi) {
-            Some(Record::HttpApi { api_id, definition_hash })
-                if self.observed.http_apis.contains_key(api_id) =>
-            {
+            Some(Record::HttpApi {
+                api_id,
+                definition_hash,
+            }) if self.observed.http_apis.contains_key(api_id) => {
                 Some((api_id.clone(), definition_hash.clone()))
             }
             _ => None,
@@ -70,9 +82,18 @@ impl Ctx<'_> {
         if recorded_hash == hash {
             return Ok(None);
         }
-        let step =
-            Step::UpdateHttpApi { api: api.clone(), api_id, function_arn, definition_hash: hash };
-        Ok(Some((Action::Update { changed: vec!["definition".to_owned()] }, vec![step])))
+        let step = Step::UpdateHttpApi {
+            api: api.clone(),
+            api_id,
+            function_arn,
+            definition_hash: hash,
+        };
+        Ok(Some((
+            Action::Update {
+                changed: vec!["definition".to_owned()],
+            },
+            vec![step],
+        )))
     }
 }
 

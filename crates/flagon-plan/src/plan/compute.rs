@@ -12,10 +12,15 @@ use crate::step::Step;
 impl Ctx<'_> {
     pub(crate) fn role(&self, role: &Role) -> Planned {
         let id = ResourceId::Role(role.id.clone());
-        let record =
-            Record::Role { role_name: role.role_name.clone(), policy_name: role.policy_name.clone() };
+        let record = Record::Role {
+            role_name: role.role_name.clone(),
+            policy_name: role.policy_name.clone(),
+        };
         let Some(observed) = self.observed.roles.get(&role.role_name) else {
-            return Some((Action::Create, vec![Step::CreateRole { role: role.clone() }]));
+            return Some((
+                Action::Create,
+                vec![Step::CreateRole { role: role.clone() }],
+            ));
         };
         let mut changed = Vec::new();
         if observed.policies.get(&role.policy_name) != Some(&role.policy) {
@@ -28,12 +33,20 @@ impl Ctx<'_> {
         if changed.is_empty() {
             return self.adopt(&id, record);
         }
-        Some((Action::Update { changed }, vec![Step::UpdateRole { role: role.clone(), trust }]))
+        Some((
+            Action::Update { changed },
+            vec![Step::UpdateRole {
+                role: role.clone(),
+                trust,
+            }],
+        ))
     }
 
     pub(crate) fn log_group(&self, group: &LogGroup) -> Planned {
         let id = ResourceId::LogGroup(group.function.clone());
-        let record = Record::LogGroup { log_group_name: group.log_group_name.clone() };
+        let record = Record::LogGroup {
+            log_group_name: group.log_group_name.clone(),
+        };
         let step = Step::PutLogRetention {
             function: group.function.clone(),
             log_group_name: group.log_group_name.clone(),
@@ -42,9 +55,12 @@ impl Ctx<'_> {
         match self.observed.log_groups.get(&group.log_group_name) {
             None => Some((Action::Create, vec![step])),
             Some(Some(days)) if *days == group.retention_days => self.adopt(&id, record),
-            Some(_) => {
-                Some((Action::Update { changed: vec!["retention_days".to_owned()] }, vec![step]))
-            }
+            Some(_) => Some((
+                Action::Update {
+                    changed: vec!["retention_days".to_owned()],
+                },
+                vec![step],
+            )),
         }
     }
 
@@ -52,12 +68,14 @@ impl Ctx<'_> {
         match &function.role {
             RoleBinding::Existing(arn) => Ok(arn.clone()),
             RoleBinding::Managed(role) => {
-                let name = self.model.and_then(|m| m.role(role)).map(|r| &r.role_name).ok_or_else(
-                    || PlanError::MissingRole {
+                let name = self
+                    .model
+                    .and_then(|m| m.role(role))
+                    .map(|r| &r.role_name)
+                    .ok_or_else(|| PlanError::MissingRole {
                         function: function.id.0.clone(),
                         role: role.0.clone(),
-                    },
-                )?;
+                    })?;
                 Ok(self.observed.env.role_arn(name))
             }
         }
@@ -65,11 +83,16 @@ impl Ctx<'_> {
 
     pub(crate) fn function(&self, function: &Function) -> Result<Planned, PlanError> {
         let id = ResourceId::Function(function.id.clone());
-        let code =
-            function.code.as_ref().ok_or_else(|| PlanError::NoCode(function.id.0.clone()))?;
+        let code = function
+            .code
+            .as_ref()
+            .ok_or_else(|| PlanError::NoCode(function.id.0.clone()))?;
         let role_arn = self.role_arn(function)?;
         let Some(observed) = self.observed.functions.get(&function.function_name) else {
-            let step = Step::CreateFunction { function: function.clone(), role_arn };
+            let step = Step::CreateFunction {
+                function: function.clone(),
+                role_arn,
+            };
             return Ok(Some((Action::Create, vec![step])));
         };
         let mut changed = Vec::new();
@@ -78,7 +101,9 @@ impl Ctx<'_> {
             || observed.architecture != function.architecture.as_str()
         {
             changed.push("code".to_owned());
-            steps.push(Step::UpdateFunctionCode { function: function.clone() });
+            steps.push(Step::UpdateFunctionCode {
+                function: function.clone(),
+            });
         }
         let config = config_changes(function, observed, &role_arn);
         if !config.is_empty() {
@@ -120,7 +145,9 @@ impl Ctx<'_> {
             });
         }
         if steps.is_empty() {
-            let record = Record::Function { function_name: function.function_name.clone() };
+            let record = Record::Function {
+                function_name: function.function_name.clone(),
+            };
             return Ok(self.adopt(&id, record));
         }
         Ok(Some((Action::Update { changed }, steps)))
@@ -149,8 +176,10 @@ fn config_changes(f: &Function, o: &ObservedFunction, role_arn: &str) -> Vec<Str
         ),
         None => Default::default(),
     };
-    check("vpc", subnets != o.subnet_ids || groups != o.security_group_ids);
+    check(
+        "vpc",
+        subnets != o.subnet_ids || groups != o.security_group_ids,
+    );
     check("xray", crate::tracing_mode(f.xray) != o.tracing);
     changed
 }
-

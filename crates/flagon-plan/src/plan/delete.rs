@@ -45,36 +45,59 @@ fn key(id: &ResourceId) -> FunctionRef {
 
 fn delete_step(id: &ResourceId, record: &Record) -> Step {
     match record {
-        Record::Role { role_name, policy_name } => Step::DeleteRole {
+        Record::Role {
+            role_name,
+            policy_name,
+        } => Step::DeleteRole {
             id: flagon_model::RoleRef(id.key()),
             role_name: role_name.clone(),
             policy_name: policy_name.clone(),
         },
-        Record::LogGroup { log_group_name } => {
-            Step::ForgetLogGroup { function: key(id), log_group_name: log_group_name.clone() }
-        }
-        Record::Function { function_name } => {
-            Step::DeleteFunction { id: key(id), function_name: function_name.clone() }
-        }
-        Record::RestApi { api_id, .. } => Step::DeleteRestApi { api_id: api_id.clone() },
-        Record::HttpApi { api_id, .. } => Step::DeleteHttpApi { api_id: api_id.clone() },
-        Record::Permission { function_name, statement_id } => Step::RemovePermission {
+        Record::LogGroup { log_group_name } => Step::ForgetLogGroup {
+            function: key(id),
+            log_group_name: log_group_name.clone(),
+        },
+        Record::Function { function_name } => Step::DeleteFunction {
+            id: key(id),
+            function_name: function_name.clone(),
+        },
+        Record::RestApi { api_id, .. } => Step::DeleteRestApi {
+            api_id: api_id.clone(),
+        },
+        Record::HttpApi { api_id, .. } => Step::DeleteHttpApi {
+            api_id: api_id.clone(),
+        },
+        Record::Permission {
+            function_name,
+            statement_id,
+        } => Step::RemovePermission {
             function: key(id),
             function_name: function_name.clone(),
             statement_id: statement_id.clone(),
         },
-        Record::S3Notification { bucket, notification_id } => Step::RemoveS3Notification {
+        Record::S3Notification {
+            bucket,
+            notification_id,
+        } => Step::RemoveS3Notification {
             function: key(id),
             bucket: bucket.clone(),
             notification_id: notification_id.clone(),
         },
-        Record::SnsSubscription { subscription_arn, .. } => {
-            Step::Unsubscribe { function: key(id), subscription_arn: subscription_arn.clone() }
-        }
-        Record::EventSourceMapping { uuid, .. } => {
-            Step::DeleteEventSourceMapping { function: key(id), uuid: uuid.clone() }
-        }
-        Record::EventRule { rule_name, event_bus, target_id } => {
+        Record::SnsSubscription {
+            subscription_arn, ..
+        } => Step::Unsubscribe {
+            function: key(id),
+            subscription_arn: subscription_arn.clone(),
+        },
+        Record::EventSourceMapping { uuid, .. } => Step::DeleteEventSourceMapping {
+            function: key(id),
+            uuid: uuid.clone(),
+        },
+        Record::EventRule {
+            rule_name,
+            event_bus,
+            target_id,
+        } => {
             let RuleRef(function) = RuleRef(key(id));
             Step::DeleteRule {
                 function,

@@ -106,7 +106,12 @@ impl Plan {
 
 /// Plans a deploy of `model` over what `state` records and `observed` saw.
 pub fn plan(model: &Model, state: &State, observed: &Observed) -> Result<Plan, PlanError> {
-    let mut ctx = Ctx { model: Some(model), state, observed, api_created: false };
+    let mut ctx = Ctx {
+        model: Some(model),
+        state,
+        observed,
+        api_created: false,
+    };
     let mut changes = Vec::new();
     for resource in &model.resources {
         if let Some(change) = ctx.resource(resource)? {
@@ -114,13 +119,26 @@ pub fn plan(model: &Model, state: &State, observed: &Observed) -> Result<Plan, P
         }
     }
     changes.extend(delete::sweep(&ctx));
-    Ok(Plan { app: model.app.clone(), stage: model.stage.clone(), changes })
+    Ok(Plan {
+        app: model.app.clone(),
+        stage: model.stage.clone(),
+        changes,
+    })
 }
 
 /// Plans the removal of everything `state` records (`cargo flagon delete`).
 pub fn plan_delete(state: &State, observed: &Observed) -> Plan {
-    let ctx = Ctx { model: None, state, observed, api_created: false };
-    Plan { app: state.app.clone(), stage: state.stage.clone(), changes: delete::sweep(&ctx) }
+    let ctx = Ctx {
+        model: None,
+        state,
+        observed,
+        api_created: false,
+    };
+    Plan {
+        app: state.app.clone(),
+        stage: state.stage.clone(),
+        changes: delete::sweep(&ctx),
+    }
 }
 
 /// A short, stable hash of a definition (hex, 16 digits), recorded to tell whether an API
@@ -156,7 +174,9 @@ impl Ctx<'_> {
             Resource::EventSourceMapping(m) => Some(self.event_source_mapping(m)?),
             Resource::EventRule(r) => Some(self.event_rule(r)?),
         };
-        Ok(change.flatten().map(|(action, steps)| Change { id, action, steps }))
+        Ok(change
+            .flatten()
+            .map(|(action, steps)| Change { id, action, steps }))
     }
 
     pub(crate) fn recorded(&self, id: &ResourceId) -> Option<&Record> {
@@ -168,7 +188,13 @@ impl Ctx<'_> {
         if self.recorded(id) == Some(&record) {
             None
         } else {
-            Some((Action::Adopt, vec![Step::Record { id: id.clone(), record }]))
+            Some((
+                Action::Adopt,
+                vec![Step::Record {
+                    id: id.clone(),
+                    record,
+                }],
+            ))
         }
     }
 

@@ -31,17 +31,26 @@ impl Ctx<'_> {
                 SourceArn::Arn(env.rule_arn(&r.rule_name, r.event_bus.as_deref()))
             }
         };
-        let api_source = matches!(p.source, PermissionSource::RestApi | PermissionSource::HttpApi);
+        let api_source = matches!(
+            p.source,
+            PermissionSource::RestApi | PermissionSource::HttpApi
+        );
         let present = self
             .observed
             .functions
             .get(&function_name)
             .is_some_and(|f| f.policy_statement_ids.contains(&p.statement_id));
-        let record =
-            Record::Permission { function_name: function_name.clone(), statement_id: p.statement_id.clone() };
+        let record = Record::Permission {
+            function_name: function_name.clone(),
+            statement_id: p.statement_id.clone(),
+        };
         let mut steps = Vec::new();
-        if let Some(old @ Record::Permission { function_name: old_fn, statement_id: old_sid }) =
-            self.recorded(&id)
+        if let Some(
+            old @ Record::Permission {
+                function_name: old_fn,
+                statement_id: old_sid,
+            },
+        ) = self.recorded(&id)
             && old != &record
         {
             steps.push(Step::RemovePermission {
@@ -64,12 +73,19 @@ impl Ctx<'_> {
                 return Ok(self.adopt(&id, record));
             }
             steps.push(Step::Record { id, record });
-            return Ok(Some((Action::Replace { changed: vec!["source".to_owned()] }, steps)));
+            return Ok(Some((
+                Action::Replace {
+                    changed: vec!["source".to_owned()],
+                },
+                steps,
+            )));
         }
         let action = if steps.is_empty() {
             Action::Create
         } else {
-            Action::Replace { changed: vec!["source".to_owned()] }
+            Action::Replace {
+                changed: vec!["source".to_owned()],
+            }
         };
         steps.push(Step::AddPermission {
             function: p.function.clone(),
@@ -83,7 +99,10 @@ impl Ctx<'_> {
 
     pub(crate) fn s3_notification(&self, n: &S3Notification) -> Result<Planned, PlanError> {
         let id = ResourceId::S3Notification(n.function.clone());
-        let function_arn = self.observed.env.function_arn(self.function_name(&n.function)?);
+        let function_arn = self
+            .observed
+            .env
+            .function_arn(self.function_name(&n.function)?);
         let mut events = n.events.clone();
         events.sort();
         let wanted = LambdaNotification {
@@ -93,10 +112,15 @@ impl Ctx<'_> {
             prefix: n.prefix.clone(),
             suffix: n.suffix.clone(),
         };
-        let record =
-            Record::S3Notification { bucket: n.bucket.clone(), notification_id: n.notification_id.clone() };
+        let record = Record::S3Notification {
+            bucket: n.bucket.clone(),
+            notification_id: n.notification_id.clone(),
+        };
         let mut steps = Vec::new();
-        if let Some(Record::S3Notification { bucket, notification_id }) = self.recorded(&id)
+        if let Some(Record::S3Notification {
+            bucket,
+            notification_id,
+        }) = self.recorded(&id)
             && (bucket != &n.bucket || notification_id != &n.notification_id)
         {
             steps.push(Step::RemoveS3Notification {
@@ -114,9 +138,13 @@ impl Ctx<'_> {
             return Ok(self.adopt(&id, record));
         }
         let action = match (steps.is_empty(), current) {
-            (false, _) => Action::Replace { changed: vec!["bucket".to_owned()] },
+            (false, _) => Action::Replace {
+                changed: vec!["bucket".to_owned()],
+            },
             (true, None) => Action::Create,
-            (true, Some(_)) => Action::Update { changed: vec!["filter".to_owned()] },
+            (true, Some(_)) => Action::Update {
+                changed: vec!["filter".to_owned()],
+            },
         };
         steps.push(Step::PutS3Notification {
             function: n.function.clone(),
@@ -132,8 +160,10 @@ impl Ctx<'_> {
         let function_arn = env.function_arn(self.function_name(&s.function)?);
         let topic_arn = env.topic_arn(&s.topic);
         let mut steps = Vec::new();
-        if let Some(Record::SnsSubscription { topic_arn: old_topic, subscription_arn }) =
-            self.recorded(&id)
+        if let Some(Record::SnsSubscription {
+            topic_arn: old_topic,
+            subscription_arn,
+        }) = self.recorded(&id)
             && old_topic != &topic_arn
         {
             steps.push(Step::Unsubscribe {
@@ -141,9 +171,14 @@ impl Ctx<'_> {
                 subscription_arn: subscription_arn.clone(),
             });
         }
-        let existing = self.observed.subscriptions.get(&topic_arn).and_then(|subs| {
-            subs.iter().find(|sub| sub.protocol == "lambda" && sub.endpoint == function_arn)
-        });
+        let existing = self
+            .observed
+            .subscriptions
+            .get(&topic_arn)
+            .and_then(|subs| {
+                subs.iter()
+                    .find(|sub| sub.protocol == "lambda" && sub.endpoint == function_arn)
+            });
         if let Some(sub) = existing
             && steps.is_empty()
         {
@@ -156,13 +191,22 @@ impl Ctx<'_> {
         let action = if steps.is_empty() {
             Action::Create
         } else {
-            Action::Replace { changed: vec!["topic".to_owned()] }
+            Action::Replace {
+                changed: vec!["topic".to_owned()],
+            }
         };
-        steps.push(Step::Subscribe { function: s.function.clone(), topic_arn, function_arn });
+        steps.push(Step::Subscribe {
+            function: s.function.clone(),
+            topic_arn,
+            function_arn,
+        });
         Ok(Some((action, steps)))
     }
 
-    pub(crate) fn event_source_mapping(&self, m: &EventSourceMapping) -> Result<Planned, PlanError> {
+    pub(crate) fn event_source_mapping(
+        &self,
+        m: &EventSourceMapping,
+    ) -> Result<Planned, PlanError> {
         let id = ResourceId::EventSourceMapping(m.function.clone());
         let function_name = self.function_name(&m.function)?.to_owned();
         let env = &self.observed.env;
@@ -181,20 +225,35 @@ impl Ctx<'_> {
         let mut steps = Vec::new();
         // Every mapping of our function from another source is ours and stale: the one the
         // state records, and any a cut-off deploy created without recording.
-        for stale in observed.into_iter().flatten().filter(|o| o.source_arn != source_arn) {
+        for stale in observed
+            .into_iter()
+            .flatten()
+            .filter(|o| o.source_arn != source_arn)
+        {
             steps.push(Step::DeleteEventSourceMapping {
                 function: m.function.clone(),
                 uuid: stale.uuid.clone(),
             });
         }
-        if let Some(Record::EventSourceMapping { uuid, source_arn: old }) = self.recorded(&id)
+        if let Some(Record::EventSourceMapping {
+            uuid,
+            source_arn: old,
+        }) = self.recorded(&id)
             && old != &source_arn
-            && !steps.iter().any(|s| matches!(s, Step::DeleteEventSourceMapping { uuid: u, .. } if u == uuid))
+            && !steps
+                .iter()
+                .any(|s| matches!(s, Step::DeleteEventSourceMapping { uuid: u, .. } if u == uuid))
         {
-            steps.push(Step::DeleteEventSourceMapping { function: m.function.clone(), uuid: uuid.clone() });
+            steps.push(Step::DeleteEventSourceMapping {
+                function: m.function.clone(),
+                uuid: uuid.clone(),
+            });
         }
         let replaced = !steps.is_empty();
-        let current = observed.into_iter().flatten().find(|o| o.source_arn == source_arn);
+        let current = observed
+            .into_iter()
+            .flatten()
+            .find(|o| o.source_arn == source_arn);
         let Some(current) = current else {
             steps.push(Step::CreateEventSourceMapping {
                 function: m.function.clone(),
@@ -204,7 +263,9 @@ impl Ctx<'_> {
                 settings,
             });
             let action = if replaced {
-                Action::Replace { changed: vec!["source".to_owned()] }
+                Action::Replace {
+                    changed: vec!["source".to_owned()],
+                }
             } else {
                 Action::Create
             };
@@ -219,8 +280,10 @@ impl Ctx<'_> {
                 settings,
             });
         }
-        let record =
-            Record::EventSourceMapping { uuid: current.uuid.clone(), source_arn };
+        let record = Record::EventSourceMapping {
+            uuid: current.uuid.clone(),
+            source_arn,
+        };
         if steps.is_empty() {
             return Ok(self.adopt(&id, record));
         }
@@ -237,9 +300,16 @@ impl Ctx<'_> {
 
     pub(crate) fn event_rule(&self, r: &EventRule) -> Result<Planned, PlanError> {
         let id = ResourceId::EventRule(r.id.clone());
-        let function_arn = self.observed.env.function_arn(self.function_name(&r.target)?);
+        let function_arn = self
+            .observed
+            .env
+            .function_arn(self.function_name(&r.target)?);
         let mut steps = Vec::new();
-        if let Some(Record::EventRule { rule_name, event_bus, target_id }) = self.recorded(&id)
+        if let Some(Record::EventRule {
+            rule_name,
+            event_bus,
+            target_id,
+        }) = self.recorded(&id)
             && (rule_name != &r.rule_name || event_bus != &r.event_bus)
         {
             steps.push(Step::DeleteRule {
@@ -250,11 +320,16 @@ impl Ctx<'_> {
             });
         }
         let replaced = !steps.is_empty();
-        let put = Step::PutRule { rule: r.clone(), function_arn: function_arn.clone() };
+        let put = Step::PutRule {
+            rule: r.clone(),
+            function_arn: function_arn.clone(),
+        };
         let Some(observed) = self.observed.rules.get(&r.rule_name) else {
             steps.push(put);
             let action = if replaced {
-                Action::Replace { changed: vec!["event_bus".to_owned()] }
+                Action::Replace {
+                    changed: vec!["event_bus".to_owned()],
+                }
             } else {
                 Action::Create
             };
@@ -274,7 +349,8 @@ impl Ctx<'_> {
         if observed.description != r.description {
             changed.push("description".to_owned());
         }
-        if observed.targets.get(&r.target_id) != Some(&function_arn) || observed.targets.len() != 1 {
+        if observed.targets.get(&r.target_id) != Some(&function_arn) || observed.targets.len() != 1
+        {
             changed.push("target".to_owned());
         }
         if changed.is_empty() && !replaced {
