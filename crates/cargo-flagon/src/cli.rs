@@ -30,6 +30,8 @@ pub enum Command {
     New(commands::new::NewArgs),
     Build(commands::build::BuildArgs),
     Manifest(commands::manifest::ManifestArgs),
+    Local(commands::local::LocalArgs),
+    Invoke(commands::invoke::InvokeArgs),
 }
 
 impl Command {
@@ -39,6 +41,8 @@ impl Command {
             Command::New(args) => commands::new::run(&args),
             Command::Build(args) => commands::build::run(&args),
             Command::Manifest(args) => commands::manifest::run(&args),
+            Command::Local(args) => commands::local::run(&args),
+            Command::Invoke(args) => commands::invoke::run(&args),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 /// Every command. A new command must be added here: `every_command_has_a_help_snapshot`
 /// fails otherwise.
-const COMMANDS: &[&str] = &["new", "build", "manifest"];
+const COMMANDS: &[&str] = &["new", "build", "manifest", "local", "invoke"];
 
 fn cargo_flagon(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))

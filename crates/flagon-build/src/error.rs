@@ -9,8 +9,8 @@ use std::path::PathBuf;
 /// Everything that can go wrong while finding, building, checking or zipping an app.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// No `Flagon.toml` (with a `Cargo.toml` beside it) in the directory or its parents.
-    #[error("find a Flagon project: no Flagon.toml with a Cargo.toml beside it in {} or its parents", dir.display())]
+    /// No `Cargo.toml` in the directory or its parents.
+    #[error("find a Flagon project: no Cargo.toml in {} or its parents", dir.display())]
     ProjectNotFound {
         /// Where the search started.
         dir: PathBuf,

@@ -1,6 +1,9 @@
 //! Finding a Flagon project and asking cargo about it.
 //!
-//! A project is a directory with `Flagon.toml` beside `Cargo.toml`. We ask `cargo metadata`
+//! A project is a directory with `Flagon.toml` beside `Cargo.toml`; the nearest such
+//! directory, from where the command runs upwards, wins. Without any `Flagon.toml` on the
+//! way, the nearest `Cargo.toml` is the project and every setting takes its default (so
+//! `cargo flagon build` works on any Flagon app before it has deployment settings). We ask `cargo metadata`
 //! (never parse `Cargo.toml` ourselves) for the package's binary and its target directory,
 //! so workspaces, `CARGO_TARGET_DIR` and `[build] target-dir` all behave as cargo says.
 
@@ -21,8 +24,8 @@ pub struct Project {
     pub root: PathBuf,
     /// `<root>/Cargo.toml`.
     pub manifest_path: PathBuf,
-    /// `<root>/Flagon.toml`.
-    pub config_path: PathBuf,
+    /// `<root>/Flagon.toml`, when it exists.
+    pub config_path: Option<PathBuf>,
     /// The cargo package name.
     pub package: String,
     /// The binary target that is the app.
@@ -33,12 +36,15 @@ pub struct Project {
 
 impl Project {
     /// Finds the project containing `start`: the nearest directory, `start` or a parent, with
-    /// a `Flagon.toml` and a `Cargo.toml`, then asks `cargo metadata` about it.
+    /// a `Flagon.toml` and a `Cargo.toml`, else the nearest with a `Cargo.toml`; then asks
+    /// `cargo metadata` about it.
     pub fn discover(start: &Path) -> Result<Self, BuildError> {
         let start = std::path::absolute(start).map_err(BuildError::io("resolve", start))?;
+        let has = |dir: &Path, file: &str| dir.join(file).is_file();
         let root = start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file() && dir.join("Cargo.toml").is_file())
+            .find(|dir| has(dir, CONFIG_FILE) && has(dir, "Cargo.toml"))
+            .or_else(|| start.ancestors().find(|dir| has(dir, "Cargo.toml")))
             .ok_or_else(|| BuildError::ProjectNotFound { dir: start.clone() })?;
         Self::load(root)
     }
@@ -46,12 +52,12 @@ impl Project {
     /// Reads the project at exactly `root` (no search upwards).
     pub fn load(root: &Path) -> Result<Self, BuildError> {
         let manifest_path = root.join("Cargo.toml");
-        let config_path = root.join(CONFIG_FILE);
-        if !config_path.is_file() || !manifest_path.is_file() {
+        if !manifest_path.is_file() {
             return Err(BuildError::ProjectNotFound {
                 dir: root.to_path_buf(),
             });
         }
+        let config_path = Some(root.join(CONFIG_FILE)).filter(|path| path.is_file());
         let metadata = cargo_metadata(&manifest_path)?;
         let (package, bin) = pick_binary(&metadata, &manifest_path)?;
         Ok(Project {
@@ -227,9 +233,9 @@ mod tests {
     }
 
     #[test]
-    fn directory_without_flagon_toml_is_not_a_project() {
+    fn directory_without_cargo_toml_is_not_a_project() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
         let err = Project::discover(dir.path()).unwrap_err();
         assert!(matches!(err, BuildError::ProjectNotFound { .. }), "{err}");
     }

@@ -143,7 +143,7 @@ mod tests {
         let project = Project {
             root: PathBuf::from("/p"),
             manifest_path: PathBuf::from("/p/Cargo.toml"),
-            config_path: PathBuf::from("/p/Flagon.toml"),
+            config_path: Some(PathBuf::from("/p/Flagon.toml")),
             package: "app".to_owned(),
             bin: "app".to_owned(),
             target_dir: PathBuf::from("/p/target"),

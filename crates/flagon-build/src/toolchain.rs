@@ -113,7 +113,9 @@ impl Toolchain {
 
 /// zigbuild if cargo-zigbuild, zig and the Rust target are all there; else (reason, help).
 fn zigbuild(arch: Arch) -> Result<Strategy, (String, String)> {
-    if !succeeds(Command::new(crate::cargo_program()).args(["zigbuild", "--version"])) {
+    // Asked through cargo, as the build will run it: found on PATH or in $CARGO_HOME/bin.
+    // (`cargo zigbuild --version` is refused; `--help` answers 0 when it is installed.)
+    if !succeeds(Command::new(crate::cargo_program()).args(["zigbuild", "--help"])) {
         return Err((
             "cargo-zigbuild is not installed".to_owned(),
             "cargo install --locked cargo-zigbuild".to_owned(),

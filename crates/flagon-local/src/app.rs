@@ -5,6 +5,7 @@
 //! Lambda binary runs on AWS.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use flagon_manifest::{MANIFEST_ENV, Manifest};
@@ -182,6 +183,34 @@ impl Default for Settings {
             default_function: FunctionSettings::default(),
         }
     }
+}
+
+/// Fills [`Settings`] from the app's configuration for a freshly built manifest; run at
+/// start and after every rebuild, so a changed `Flagon.toml` or a new function is picked
+/// up. Its error (a message that reads after "failed to") keeps the previous build serving.
+#[derive(Clone)]
+pub struct Configure(pub Arc<ConfigureFn>);
+
+/// The function inside [`Configure`].
+pub type ConfigureFn = dyn Fn(&Manifest, &mut Settings) -> Result<(), String> + Send + Sync;
+
+impl std::fmt::Debug for Configure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Configure(..)")
+    }
+}
+
+/// The app spec of `built`: `settings`, completed by `configure` when given.
+pub fn configured_spec(
+    built: &Built,
+    settings: &Settings,
+    configure: Option<&Configure>,
+) -> Result<AppSpec, LocalError> {
+    let mut settings = settings.clone();
+    if let Some(Configure(configure)) = configure {
+        configure(&built.manifest, &mut settings).map_err(LocalError::Config)?;
+    }
+    Ok(app_spec(built, &settings))
 }
 
 /// Every function of the built app, each running the binary.

@@ -56,6 +56,9 @@ pub enum LocalError {
         /// What went wrong.
         message: String,
     },
+    /// The app's configuration (Flagon.toml) could not be applied.
+    #[error("{0}")]
+    Config(String),
     /// An event file could not be read, or a generator was given bad input.
     #[error("make the event: {0}")]
     Event(String),

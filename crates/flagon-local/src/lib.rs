@@ -22,6 +22,7 @@
 pub mod app;
 mod emulator;
 mod error;
+pub mod event_source;
 pub mod events;
 pub mod gateway;
 mod instance;

@@ -35,6 +35,8 @@ pub struct LocalOptions {
     pub schedules: Option<ScheduleOptions>,
     /// Rebuild on source change.
     pub reload: bool,
+    /// Completes `settings` from the app's configuration after each build.
+    pub configure: Option<app::Configure>,
 }
 
 /// A started emulator: its addresses, and the emulator itself.
@@ -78,7 +80,8 @@ async fn bind(addr: &str) -> Result<TcpListener, LocalError> {
 /// Builds the app and starts serving; the servers run in the returned [`Running`].
 pub async fn start(options: LocalOptions) -> Result<Running, LocalError> {
     let built = app::build(&options.source).await?;
-    let emulator = Emulator::new(app::app_spec(&built, &options.settings));
+    let spec = app::configured_spec(&built, &options.settings, options.configure.as_ref())?;
+    let emulator = Emulator::new(spec);
     let mut tasks = tokio::task::JoinSet::new();
 
     let api = bind(&options.api_addr).await?;
@@ -146,9 +149,12 @@ async fn watch_sources(
         seen = now;
         tracing::info!(target: "flagon_local::reload", "source changed: rebuilding");
         count += 1;
-        let error = match app::build(&options.source).await {
-            Ok(built) => {
-                emulator.update(app::app_spec(&built, &options.settings));
+        let built = app::build(&options.source).await.and_then(|built| {
+            app::configured_spec(&built, &options.settings, options.configure.as_ref())
+        });
+        let error = match built {
+            Ok(spec) => {
+                emulator.update(spec);
                 if let Some(s) = options.schedules {
                     // Restart the schedules: the new build may have changed them.
                     let restarted = match schedule::start(&emulator, s, None) {

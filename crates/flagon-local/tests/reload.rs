@@ -48,6 +48,7 @@ async fn source_change_swaps_builds_without_dropping_requests() {
         lambda_addr: None,
         schedules: None,
         reload: true,
+        configure: None,
     };
     let running = run::start(options).await.expect("tinyapp builds");
     let addr = running.api_addr;

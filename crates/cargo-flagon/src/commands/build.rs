@@ -1,5 +1,7 @@
 //! `cargo flagon build`: the release bootstrap zip.
 
+use std::path::PathBuf;
+
 use clap::ValueEnum;
 use flagon_build::{Arch, BuildOptions, Toolchain};
 
@@ -31,6 +33,10 @@ pub struct BuildArgs {
     /// host glibc of 2.34 or older).
     #[arg(long, value_enum, default_value_t = ToolchainArg::Auto)]
     pub toolchain: ToolchainArg,
+
+    /// Where to write `bootstrap` and `bootstrap.zip`, instead of `.flagon/build/<arch>/`.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 
     #[command(flatten)]
     pub cargo: CargoArgs,
@@ -88,6 +94,7 @@ impl BuildArgs {
             toolchain: self.toolchain.into(),
             locked: self.cargo.locked,
             offline: self.cargo.offline,
+            out_dir: self.out_dir.clone(),
             ..BuildOptions::default()
         }
     }

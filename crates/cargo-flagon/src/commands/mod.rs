@@ -17,7 +17,8 @@ use crate::error::CliError;
 #[derive(Debug, Clone, Args)]
 pub struct ProjectArgs {
     /// The project directory, or any directory inside it: the nearest directory with
-    /// `Flagon.toml` beside `Cargo.toml` is the project.
+    /// `Flagon.toml` beside `Cargo.toml` is the project, else the nearest with `Cargo.toml`
+    /// (all settings default).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub project_dir: PathBuf,
 

@@ -335,6 +335,13 @@ fn scalar(value: &Value) -> String {
     }
 }
 
+/// Headers of the function's answer that the gateway replaces with its own framing.
+const FRAMING_HEADERS: [HeaderName; 3] = [
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::CONNECTION,
+];
+
 /// Turns the function's answer into HTTP, or `None` when it is not a valid proxy response
 /// (API Gateway then answers with [`Answer::integration_failure`]).
 ///
@@ -386,10 +393,12 @@ pub fn answer(
     }
     let mut headers = Vec::new();
     for (name, value) in pairs {
-        headers.push((
-            HeaderName::try_from(name).ok()?,
-            HeaderValue::try_from(value).ok()?,
-        ));
+        let name = HeaderName::try_from(name).ok()?;
+        // The gateway frames the body itself, as API Gateway does.
+        if FRAMING_HEADERS.contains(&name) {
+            continue;
+        }
+        headers.push((name, HeaderValue::try_from(value).ok()?));
     }
     let response_type = headers
         .iter()
@@ -452,6 +461,15 @@ mod tests {
                 ("flag".into(), String::new())
             ]
         );
+    }
+
+    #[test]
+    fn function_content_length_is_replaced_by_the_gateway() {
+        let payload =
+            br#"{"statusCode":200,"headers":{"content-length":"99","x-a":"1"},"body":"hi"}"#;
+        let answer = answer(ApiType::Rest, payload, None, &[]).unwrap();
+        let names: Vec<&str> = answer.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["x-a"]);
     }
 
     #[test]
