@@ -4,6 +4,8 @@
 //! its own beyond that and printing.
 
 pub mod build;
+pub mod invoke;
+pub mod local;
 pub mod manifest;
 pub mod new;
 
