@@ -255,3 +255,68 @@ pub fn package(dir: &Path, bootstrap: &[u8]) -> Code {
         sha256: sha,
     }
 }
+
+/// What a deploy left in AWS, without generated ids: functions with their code hash,
+/// permission statement ids, mappings, subscriptions, bucket entries, rules and targets, APIs
+/// by name, roles. Two deploys of one model give equal fingerprints.
+pub async fn fingerprint(aws: &Aws) -> Vec<String> {
+    let mut out = Vec::new();
+    let lambda = aws.lambda_client();
+    let functions = lambda.list_functions().send().await.unwrap();
+    for f in functions.functions() {
+        let name = f.function_name().unwrap();
+        out.push(format!("function {name} {}", f.code_sha256().unwrap_or_default()));
+        if let Ok(policy) = lambda.get_policy().function_name(name).send().await {
+            let doc: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+            for s in doc["Statement"].as_array().unwrap() {
+                out.push(format!("permission {name} {}", s["Sid"]));
+            }
+        }
+        let mappings = lambda.list_event_source_mappings().function_name(name).send().await.unwrap();
+        for m in mappings.event_source_mappings() {
+            out.push(format!("mapping {name} {}", m.event_source_arn().unwrap()));
+        }
+    }
+    for bucket in ["uploads", "uploads2"] {
+        for n in aws.lambda_notifications(bucket).await.unwrap().unwrap_or_default() {
+            out.push(format!("notification {bucket} {n:?}"));
+        }
+    }
+    for topic in ["alerts", "alerts2"] {
+        let arn = format!("arn:aws:sns:us-east-1:123456789012:{topic}");
+        let subs = aws.sns_client().list_subscriptions_by_topic().topic_arn(arn).send().await.unwrap();
+        for s in subs.subscriptions() {
+            out.push(format!("subscription {topic} {}", s.endpoint().unwrap()));
+        }
+    }
+    let rules = aws.events_client().list_rules().send().await.unwrap();
+    for r in rules.rules() {
+        let name = r.name().unwrap();
+        let targets = aws.events_client().list_targets_by_rule().rule(name).send().await.unwrap();
+        for t in targets.targets() {
+            out.push(format!("rule {name} {:?} {:?} {} {}", r.schedule_expression(), r.event_pattern(), t.id(), t.arn()));
+        }
+    }
+    let apis = aws.apigateway_client().get_rest_apis().send().await.unwrap();
+    for a in apis.items() {
+        out.push(format!("rest api {}", a.name().unwrap()));
+    }
+    let http = aws.apigatewayv2_client().get_apis().send().await.unwrap();
+    for a in http.items() {
+        out.push(format!("http api {}", a.name().unwrap()));
+    }
+    let roles = aws.iam_client().list_roles().send().await.unwrap();
+    for r in roles.roles() {
+        out.push(format!("role {}", r.role_name()));
+    }
+    // DynamoDB stream labels are timestamps: two emulators never agree on them.
+    let mut out: Vec<String> = out
+        .into_iter()
+        .map(|line| match line.find("table/users/stream/") {
+            Some(i) => format!("{}table/users/stream/*", &line[..i]),
+            None => line,
+        })
+        .collect();
+    out.sort();
+    out
+}
