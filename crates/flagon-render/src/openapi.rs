@@ -60,9 +60,10 @@ pub fn rest_api_document(api: &RestApi, integration_uri: impl Fn(&FunctionRef) -
         "uri": integration_uri(&api.function),
         "passthroughBehavior": "when_no_match",
     });
-    let paths = paths(&api.routes, |route| {
+    let paths = paths(&api.routes, |route, method| {
         let mut op = operation(route, &integration);
-        if route.api_key_required {
+        // A browser's preflight never carries the key: it must pass without one.
+        if route.api_key_required && method != "OPTIONS" {
             op.insert("security".into(), json!([{ API_KEY_SCHEME: [] }]));
         }
         op
@@ -99,7 +100,7 @@ pub fn http_api_document(api: &HttpApi, integration_uri: impl Fn(&FunctionRef) -
     json!({
         "openapi": OPENAPI_VERSION,
         "info": info(&api.name, "HTTP API"),
-        "paths": paths(&api.routes, |route| operation(route, &integration)),
+        "paths": paths(&api.routes, |route, _| operation(route, &integration)),
     })
 }
 
@@ -122,12 +123,12 @@ fn info(name: &str, kind: &str) -> Value {
 }
 
 /// `paths`, one item per route path (two routes may share a path with different methods).
-fn paths(routes: &[ApiRoute], op: impl Fn(&ApiRoute) -> Map<String, Value>) -> Value {
+fn paths(routes: &[ApiRoute], op: impl Fn(&ApiRoute, &str) -> Map<String, Value>) -> Value {
     let mut paths = Map::new();
     for route in routes {
         let item = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         for method in route_methods(route) {
-            item[openapi_method(&method)] = Value::Object(op(route));
+            item[openapi_method(&method)] = Value::Object(op(route, &method));
         }
     }
     Value::Object(paths)
@@ -166,6 +167,8 @@ fn operation(route: &ApiRoute, integration: &Value) -> Map<String, Value> {
 }
 
 /// The names of a path template's parameters: `/users/{id}/{proxy+}` -> `id`, `proxy`.
+/// A greedy parameter is named without its `+`, as API Gateway names it (`proxy`, and
+/// `method.request.path.proxy`); strict OpenAPI validators want `proxy+`.
 pub fn path_parameters(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))

@@ -150,3 +150,32 @@ pub fn terraform() -> Option<(PathBuf, PathBuf)> {
         }
     }
 }
+
+/// `openapi-spec-validator` (installed with moto's server extra).
+pub fn openapi_spec_validator() -> Option<PathBuf> {
+    let found = find("openapi-spec-validator", |p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    require("openapi-spec-validator", "openapi-spec-validator", found)
+}
+
+/// Every model the real tools check: the fixture in each stage, and `dev` with an API key
+/// on `/users/{id}` (an HTTP API has no API keys, so the key variant is REST only).
+pub fn lint_models() -> Vec<(String, Model)> {
+    let mut models: Vec<(String, Model)> =
+        STAGES.iter().map(|s| ((*s).to_owned(), model(s))).collect();
+    let mut keyed = model("dev");
+    for resource in &mut keyed.resources {
+        if let flagon_model::Resource::RestApi(api) = resource {
+            api.routes
+                .iter_mut()
+                .filter(|r| r.path == "/users/{id}")
+                .for_each(|r| r.api_key_required = true);
+        }
+    }
+    models.push(("dev-api-key".to_owned(), keyed));
+    models
+}
