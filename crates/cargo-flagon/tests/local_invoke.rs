@@ -153,9 +153,56 @@ fn local_serves_the_api_until_stopped() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     // SIGTERM, as a user's Ctrl-C or a supervisor would: local stops its instances.
-    let term = Command::new("kill").arg(child.id().to_string()).status().unwrap();
+    let term = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(term.success());
-    assert!(child.wait().unwrap().success(), "local exits cleanly on SIGTERM");
+    assert!(
+        child.wait().unwrap().success(),
+        "local exits cleanly on SIGTERM"
+    );
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     assert!(answer.ends_with(r#"{"hello":"world"}"#), "{answer}");
+}
+
+#[test]
+fn local_schedule_now_fires_every_schedule_at_start() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
+        .args([
+            "flagon",
+            "local",
+            "--port",
+            "0",
+            "--lambda-port",
+            "0",
+            "--no-reload",
+        ])
+        .arg("--schedule-now")
+        .arg("--project-dir")
+        .arg(helloworld())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut fired = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("schedule fired ").nth(1) {
+            fired.push(rest.split(' ').next().unwrap().to_owned());
+            assert!(line.ends_with(": ok"), "{line}");
+        }
+        if fired.len() == 3 {
+            break;
+        }
+    }
+    Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    fired.sort();
+    assert_eq!(fired, ["every_five_minutes", "hourly", "yearly"]);
 }

@@ -33,6 +33,8 @@ async fn start(api_type: ApiType) -> Option<(SocketAddr, Arc<Emulator>)> {
         max_age: Some(600),
         allow_credentials: true,
     });
+    let mut keyed = route("/keyed", &["GET"]);
+    keyed.api_key_required = true;
     let api = Api {
         function: "api_handler".into(),
         binary_media_types: vec!["image/*".into()],
@@ -42,6 +44,7 @@ async fn start(api_type: ApiType) -> Option<(SocketAddr, Arc<Emulator>)> {
             route("/users/me", &["GET"]),
             route("/files/{path+}", &["GET", "POST"]),
             with_cors,
+            keyed,
         ],
     };
     let mut function = common::python_function(&python, "api_handler", "api");
@@ -61,6 +64,20 @@ async fn start(api_type: ApiType) -> Option<(SocketAddr, Arc<Emulator>)> {
     Some((addr, emulator))
 }
 
+/// Objects with their keys sorted: the query and path parameter maps are hash maps, whose
+/// order changes from run to run.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
 /// The event with what changes between runs replaced, for snapshots.
 fn stable(mut event: Value) -> Value {
     let ctx = &mut event["requestContext"];
@@ -75,7 +92,7 @@ fn stable(mut event: Value) -> Value {
             ctx[key] = json!(format!("[{key}]"));
         }
     }
-    event
+    sorted(event)
 }
 
 fn event_of(response: &Response) -> Value {
@@ -318,4 +335,16 @@ async fn concurrent_requests_are_all_answered() {
     }
     let started = emulator.pool("api_handler").unwrap().instances_started();
     assert!((1..=8).contains(&started), "{started} instances");
+}
+
+#[tokio::test]
+async fn api_key_route_needs_the_header_on_rest() {
+    let Some((addr, _e)) = start(ApiType::Rest).await else {
+        return;
+    };
+    let refused = request(addr, "GET", "/keyed", &[], b"").await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.json(), json!({"message": "Forbidden"}));
+    let allowed = request(addr, "GET", "/keyed", &[("x-api-key", "any")], b"").await;
+    assert_eq!(allowed.status, 200);
 }

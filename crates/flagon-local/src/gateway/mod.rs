@@ -4,7 +4,8 @@
 //! function's [`crate::Pool`], and the answer goes back as HTTP. What API Gateway answers
 //! itself, it answers here too: an unknown route or method (REST: 403 `Missing
 //! Authentication Token`; HTTP API: 404 `Not Found`), a CORS preflight, a request over the
-//! 6 MB payload limit (413), a failed or malformed integration (REST: 502; HTTP API: 500).
+//! 6 MB payload limit (413), a failed or malformed integration (REST: 502; HTTP API: 500), a
+//! REST route that requires an API key called without `x-api-key` (403 `Forbidden`).
 //! One log line per request.
 
 pub(crate) mod cors;
@@ -95,6 +96,14 @@ async fn answer(emulator: &Emulator, peer: SocketAddr, request: Request) -> Answ
             (&Method::OPTIONS, Some(cors)) => cors::preflight(cors, matched.route, &parts.headers),
             _ => not_found(),
         };
+    }
+    // A REST API route that requires an API key refuses a request without one (any key is
+    // accepted locally: usage plans are not emulated).
+    if api_type == ApiType::Rest
+        && matched.route.api_key_required
+        && !parts.headers.contains_key("x-api-key")
+    {
+        return Answer::message(StatusCode::FORBIDDEN, "Forbidden");
     }
     let Ok(body) = axum::body::to_bytes(body, PAYLOAD_LIMIT).await else {
         return Answer::message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
