@@ -8,12 +8,11 @@ use super::{Tf, escape_str, function, json_string, name};
 pub(super) fn render(tf: &mut Tf, r: &EventRule) {
     let n = name(&r.id.0.0);
     let mut rule = json!({"name": escape_str(&r.rule_name)});
-    match &r.trigger {
-        RuleTrigger::Schedule(expression) => {
-            rule["schedule_expression"] = json!(escape_str(expression))
-        }
-        RuleTrigger::Pattern(pattern) => rule["event_pattern"] = json!(json_string(pattern)),
-    }
+    let (key, value) = match &r.trigger {
+        RuleTrigger::Schedule(expression) => ("schedule_expression", escape_str(expression)),
+        RuleTrigger::Pattern(pattern) => ("event_pattern", json_string(pattern)),
+    };
+    rule[key] = json!(value);
     if let Some(description) = &r.description {
         rule["description"] = json!(escape_str(description));
     }
