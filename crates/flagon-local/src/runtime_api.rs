@@ -250,6 +250,158 @@ pub(crate) fn error_document(error_type: &str, message: &str) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Serves `shared`'s Runtime API on a free port.
+    async fn serve(shared: Arc<Shared>) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router(shared)).await });
+        addr
+    }
+
+    async fn call(
+        addr: std::net::SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &str,
+        body: &str,
+    ) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{headers}content-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer.to_ascii_lowercase()
+    }
+
+    fn pending(id: &str) -> (Pending, oneshot::Receiver<i64>, oneshot::Receiver<Outcome>) {
+        let (started, started_rx) = oneshot::channel();
+        let (done, done_rx) = oneshot::channel();
+        let pending = Pending {
+            request_id: id.into(),
+            payload: Bytes::from_static(b"{\"n\":1}"),
+            function_arn: "arn:aws:lambda:us-east-1:123456789012:function:f".into(),
+            timeout: std::time::Duration::from_secs(3),
+            started: Some(started),
+            done,
+        };
+        (pending, started_rx, done_rx)
+    }
+
+    #[tokio::test]
+    async fn next_delivers_the_event_with_lambdas_headers() {
+        let shared = Arc::new(Shared::default());
+        let addr = serve(shared.clone()).await;
+        let (p, started, done) = pending("id-1");
+        shared.lock().queued = Some(p);
+        let answer = call(addr, "GET", "/2018-06-01/runtime/invocation/next", "", "").await;
+        assert!(answer.starts_with("http/1.1 200"), "{answer}");
+        assert!(
+            answer.contains("lambda-runtime-aws-request-id: id-1"),
+            "{answer}"
+        );
+        assert!(answer.contains(
+            "lambda-runtime-invoked-function-arn: arn:aws:lambda:us-east-1:123456789012:function:f"
+        ));
+        assert!(
+            answer.contains("lambda-runtime-trace-id: root=1-"),
+            "{answer}"
+        );
+        let deadline = started.await.unwrap();
+        assert!(
+            answer.contains(&format!("lambda-runtime-deadline-ms: {deadline}")),
+            "{answer}"
+        );
+        assert!(answer.ends_with("{\"n\":1}"), "{answer}");
+
+        let answer = call(
+            addr,
+            "POST",
+            "/2018-06-01/runtime/invocation/id-1/response",
+            "",
+            "42",
+        )
+        .await;
+        assert!(answer.starts_with("http/1.1 202"), "{answer}");
+        assert_eq!(
+            done.await.unwrap(),
+            Outcome::Response(Bytes::from_static(b"42"))
+        );
+    }
+
+    #[tokio::test]
+    async fn next_waits_for_an_event() {
+        let shared = Arc::new(Shared::default());
+        let addr = serve(shared.clone()).await;
+        let poll = tokio::spawn(call(
+            addr,
+            "GET",
+            "/2018-06-01/runtime/invocation/next",
+            "",
+            "",
+        ));
+        tokio::task::yield_now().await;
+        let (p, _started, _done) = pending("late");
+        shared.lock().queued = Some(p);
+        shared.wake.notify_waiters();
+        let answer = poll.await.unwrap();
+        assert!(
+            answer.contains("lambda-runtime-aws-request-id: late"),
+            "{answer}"
+        );
+    }
+
+    #[tokio::test]
+    async fn error_takes_its_type_from_the_header_and_unknown_ids_are_refused() {
+        let shared = Arc::new(Shared::default());
+        let addr = serve(shared.clone()).await;
+        let (p, _started, done) = pending("id-2");
+        shared.lock().in_flight = Some(p);
+        let answer = call(
+            addr,
+            "POST",
+            "/2018-06-01/runtime/invocation/other/response",
+            "",
+            "1",
+        )
+        .await;
+        assert!(
+            answer.starts_with("http/1.1 400") && answer.contains("invalidrequestid"),
+            "{answer}"
+        );
+        let body = r#"{"errorMessage":"boom","errorType":"FromBody"}"#;
+        let header = "lambda-runtime-function-error-type: Custom.Error\r\n";
+        let answer = call(
+            addr,
+            "POST",
+            "/2018-06-01/runtime/invocation/id-2/error",
+            header,
+            body,
+        )
+        .await;
+        assert!(answer.starts_with("http/1.1 202"), "{answer}");
+        let Outcome::Error { error_type, .. } = done.await.unwrap() else {
+            panic!("not an error")
+        };
+        assert_eq!(error_type, "Custom.Error");
+    }
+
+    #[tokio::test]
+    async fn init_error_is_kept_for_the_exit() {
+        let shared = Arc::new(Shared::default());
+        let addr = serve(shared.clone()).await;
+        let body = r#"{"errorMessage":"no config","errorType":"Runtime.ConfigError"}"#;
+        let answer = call(addr, "POST", "/2018-06-01/runtime/init/error", "", body).await;
+        assert!(answer.starts_with("http/1.1 202"), "{answer}");
+        let kept = shared.lock().init_error.clone();
+        assert!(
+            matches!(kept, Some(Outcome::Error { error_type, .. }) if error_type == "Runtime.ConfigError")
+        );
+    }
 
     #[test]
     fn trace_id_has_xray_root_format() {
