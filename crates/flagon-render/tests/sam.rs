@@ -164,6 +164,15 @@ fn every_trigger_is_wired_in_the_sam_template() {
     assert_eq!(kind("OnUploadPermission"), "AWS::Lambda::Permission");
     assert_eq!(kind("OnAlertSnsSubscription"), "AWS::SNS::Subscription");
     assert_eq!(kind("OnAlertPermission"), "AWS::Lambda::Permission");
+    assert!(
+        r["OnAlertSnsSubscription"]["Properties"]
+            .get("Region")
+            .is_none()
+    );
+    assert_eq!(
+        r["OnAuditSnsSubscription"]["Properties"]["Region"], "eu-west-1",
+        "a topic of another region is subscribed to there"
+    );
     assert_eq!(
         kind("OnJobEventSourceMapping"),
         "AWS::Lambda::EventSourceMapping"
