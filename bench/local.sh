@@ -61,7 +61,10 @@ if [ ! -x "$VENV/bin/chalice" ]; then
 fi
 
 echo "==> cargo build --release (cargo-flagon, examples/helloworld)"
-cargo build --locked --release -q --manifest-path "$ROOT/Cargo.toml" -p cargo-flagon
+# The CLI links the AWS SDK: skip LTO and split codegen so its one release build stays a few
+# minutes on a small machine. The app itself gets the workspace's release profile.
+CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  cargo build --locked --release -q --manifest-path "$ROOT/Cargo.toml" -p cargo-flagon
 CARGO_FLAGON="$ROOT/target/release/cargo-flagon"
 
 FLAGON_PORT="$(free_port)"
