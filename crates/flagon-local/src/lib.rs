@@ -6,6 +6,19 @@
 //! port, as Lambda would start it. Several instances of a function serve concurrent
 //! events; an instance that times out is killed and one that crashes is replaced.
 //!
+//! The pieces, from the bottom up:
+//!
+//! - the Runtime API (`runtime_api`, one loopback port per instance) and an instance
+//!   (`instance`: the process with Lambda's environment);
+//! - [`Pool`]: the instances of one function (warm reuse, concurrency, timeout, replacement,
+//!   swapping builds) and [`Emulator`]: every function of the app;
+//! - [`gateway`]: API Gateway in front of the API function (REST v1 / HTTP API v2 events);
+//!   [`invoke_api`]: Lambda's Invoke API for SDKs and the AWS CLI;
+//! - [`events`] and [`event_source`]: the events AWS sends, for `cargo flagon invoke`;
+//!   [`schedule`]: schedules firing on their rate or cron;
+//! - [`app`]: building the user's crate and reading its manifest; [`run`]: all of it
+//!   together, rebuilding on change (`cargo flagon local`).
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use flagon_local::{FunctionSpec, Pool};
