@@ -26,6 +26,13 @@
 //! entry somebody else added to the bucket. Use `cargo flagon deploy` or the SAM template
 //! (whose custom resource merges) for buckets shared with other notifications.
 //!
+//! # Topics of another region
+//!
+//! An SNS topic given by an ARN of another region is subscribed to through the provider's
+//! region, which fails: provider 5 has no per-resource region. Give such a topic a
+//! provider alias of its region through `--merge-template`-like edits, or use the SAM
+//! template (whose subscription names the topic's region) or `cargo flagon deploy`.
+//!
 //! # Strings are escaped
 //!
 //! Terraform reads every string of a JSON configuration as a template, so a user's `${` or
@@ -129,7 +136,21 @@ impl Tf {
         match resource {
             NameOrArn::Arn(arn) => escape_str(arn),
             NameOrArn::Name(name) => {
-                let data = self.data(data_kind, &ident(name), json!({"name": escape_str(name)}));
+                let body = json!({"name": escape_str(name)});
+                // `jobs.fifo` and `jobs_fifo` share an identifier: number the second.
+                let base = ident(name);
+                let mut key = base.clone();
+                let mut n = 2;
+                while self
+                    .data
+                    .get(data_kind)
+                    .and_then(|d| d.get(&key))
+                    .is_some_and(|existing| existing != &body)
+                {
+                    key = format!("{base}_{n}");
+                    n += 1;
+                }
+                let data = self.data(data_kind, &key, body);
                 format!("${{{data}.arn}}")
             }
         }
@@ -229,6 +250,21 @@ mod tests {
         assert_eq!(name("onUpload"), "on_upload");
         assert_eq!(name("resize-2x"), "resize2x");
         assert_eq!(ident("3d.renders"), "_3d_renders");
+    }
+
+    #[test]
+    fn names_that_share_an_identifier_get_distinct_data_sources() {
+        let mut tf = Tf::default();
+        let a = tf.arn(&NameOrArn::parse("jobs.fifo"), "aws_sqs_queue");
+        let b = tf.arn(&NameOrArn::parse("jobs_fifo"), "aws_sqs_queue");
+        let again = tf.arn(&NameOrArn::parse("jobs.fifo"), "aws_sqs_queue");
+        assert_eq!(a, "${data.aws_sqs_queue.jobs_fifo.arn}");
+        assert_eq!(b, "${data.aws_sqs_queue.jobs_fifo_2.arn}");
+        assert_eq!(again, a);
+        assert_eq!(
+            tf.data["aws_sqs_queue"]["jobs_fifo_2"],
+            json!({"name": "jobs_fifo"})
+        );
     }
 
     #[test]
