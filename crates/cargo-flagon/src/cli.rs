@@ -30,6 +30,7 @@ pub enum Command {
     New(commands::new::NewArgs),
     Build(commands::build::BuildArgs),
     Manifest(commands::manifest::ManifestArgs),
+    Package(commands::package::PackageArgs),
     Local(commands::local::LocalArgs),
     Invoke(commands::invoke::InvokeArgs),
 }
@@ -41,6 +42,7 @@ impl Command {
             Command::New(args) => commands::new::run(&args),
             Command::Build(args) => commands::build::run(&args),
             Command::Manifest(args) => commands::manifest::run(&args),
+            Command::Package(args) => commands::package::run(&args),
             Command::Local(args) => commands::local::run(&args),
             Command::Invoke(args) => commands::invoke::run(&args),
         }

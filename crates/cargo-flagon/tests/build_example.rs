@@ -6,95 +6,28 @@
 //! `.venv/bin`). With FLAGON_REQUIRE_TOOLS=1 a missing tool fails the test; without it the
 //! test says so and passes.
 
-use std::ffi::OsString;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::io::Read;
+use std::path::Path;
+use std::process::Output;
+
+use common::{assert_success, cargo_flagon, example_app, zigbuild_available};
 use flagon_build::elf::{GlibcVersion, check_bootstrap};
 use flagon_build::{Arch, code_sha256};
 use flagon_manifest::Manifest;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
-}
-
-/// PATH with the workspace's `.venv/bin` after the caller's own entries.
-fn path_with_venv() -> OsString {
-    let mut paths: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).collect())
-        .unwrap_or_default();
-    paths.push(workspace_root().join(".venv/bin"));
-    std::env::join_paths(paths).unwrap()
-}
-
-fn succeeds(program: &str, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .env("PATH", path_with_venv())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
-/// Whether cargo-zigbuild and zig are there; panics if they must be and are not.
-fn zigbuild_available() -> bool {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let missing: Vec<&str> = [
-        ("cargo-zigbuild", succeeds(&cargo, &["zigbuild", "--help"])),
-        (
-            "ziglang",
-            succeeds("zig", &["version"]) || succeeds("python3", &["-m", "ziglang", "version"]),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(tool, found)| (!found).then_some(tool))
-    .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("FLAGON_REQUIRE_TOOLS").is_none(),
-        "FLAGON_REQUIRE_TOOLS is set and {missing:?} is missing (cargo install cargo-zigbuild; pip install ziglang)"
-    );
-    eprintln!(
-        "skipping: {missing:?} not installed (cargo install cargo-zigbuild; pip install ziglang)"
-    );
-    false
-}
-
 fn build_into(out: &Path) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
-        .args([
-            "flagon",
-            "build",
-            "--toolchain",
-            "zigbuild",
-            "--project-dir",
-        ])
-        .arg(workspace_root().join("examples/helloworld"))
-        .arg("--out-dir")
-        .arg(out)
-        .env("PATH", path_with_venv())
-        .env("CARGO_TARGET_DIR", target_dir())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo flagon build failed with {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = cargo_flagon(&[
+        "build".as_ref(),
+        "--toolchain".as_ref(),
+        "zigbuild".as_ref(),
+        "--project-dir".as_ref(),
+        example_app().as_os_str(),
+        "--out-dir".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_success("cargo flagon build", &output);
     output
 }
 

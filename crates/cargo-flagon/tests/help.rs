@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 /// Every command. A new command must be added here: `every_command_has_a_help_snapshot`
 /// fails otherwise.
-const COMMANDS: &[&str] = &["new", "build", "manifest", "local", "invoke"];
+const COMMANDS: &[&str] = &[
+    "new", "build", "manifest", "package", "local", "invoke", "plan", "deploy", "url", "logs",
+    "delete",
+];
 
 fn cargo_flagon(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))

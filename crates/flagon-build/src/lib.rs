@@ -7,6 +7,10 @@
 //! reproducibly so that unchanged code gives the same [`BuildOutput::code_sha256`], which the
 //! deploy compares with Lambda's `CodeSha256` to skip unchanged functions.
 //!
+//! [`package`] runs the whole pipeline short of AWS: Flagon.toml and the manifest make the
+//! stage's model, every architecture it uses is built, and `flagon-render` writes a SAM or
+//! Terraform template beside the zip.
+//!
 //! This crate has no CLI concerns: `cargo flagon` turns its flags into the option structs
 //! here ([`ManifestOptions`], [`BuildOptions`]).
 //!
@@ -29,6 +33,7 @@ mod cargo;
 pub mod elf;
 mod error;
 mod manifest;
+mod package;
 mod package_zip;
 mod project;
 mod release;
@@ -37,6 +42,9 @@ mod toolchain;
 pub use arch::Arch;
 pub use error::BuildError;
 pub use manifest::{ManifestOptions, build_debug, manifest, manifest_of};
+pub use package::{
+    PackageError, PackageFormat, PackageOptions, PackageOutput, TemplateFormat, package,
+};
 pub use package_zip::{BOOTSTRAP, code_sha256, write_bootstrap_zip, zip_bootstrap};
 pub use project::{CONFIG_FILE, Project, cargo_program};
 pub use release::{BuildOptions, BuildOutput, build};

@@ -8,6 +8,7 @@ pub mod invoke;
 pub mod local;
 pub mod manifest;
 pub mod new;
+pub mod package;
 
 use std::path::PathBuf;
 
