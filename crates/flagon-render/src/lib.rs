@@ -1,9 +1,9 @@
-//! Renderers of a Flagon [`Model`]: a SAM/CloudFormation template, a Terraform JSON
+//! Renderers of a Flagon [`Model`](flagon_model::Model): a SAM/CloudFormation template, a Terraform JSON
 //! configuration, and the OpenAPI 3.0 document of the app's API.
 //!
 //! Everything here is pure: a model and options in, a [`serde_json::Value`] out. No file is
 //! read or written and no AWS call is made; `cargo flagon package` writes what these
-//! functions return beside the zip. Each backend handles every [`Resource`] kind with one
+//! functions return beside the zip. Each backend handles every [`Resource`](flagon_model::Resource) kind with one
 //! exhaustive `match` (one file per resource kind), so a new kind of resource does not
 //! compile until both backends render it.
 //!
@@ -55,8 +55,6 @@ mod yaml;
 use std::collections::BTreeMap;
 
 use flagon_model::Architecture;
-#[allow(unused_imports)] // linked from the crate docs
-use flagon_model::{Model, Resource};
 
 pub use merge::deep_merge;
 pub use sam::render_sam;
