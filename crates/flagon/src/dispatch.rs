@@ -59,6 +59,26 @@ impl Dispatcher {
         }
     }
 
+    /// Runs the handler `name` on an event given as JSON text, as Lambda delivers it. Routes
+    /// read it in one pass without building a `Value`; event handlers decode it as
+    /// [`dispatch`](Self::dispatch) does.
+    pub async fn dispatch_json(
+        &self,
+        name: &str,
+        event: &str,
+        context: Context,
+    ) -> Result<Value, DispatchError> {
+        if let (DEFAULT_API_FUNCTION, Some(api)) = (name, &self.api) {
+            return api.handle_json(name, event).await;
+        }
+        let value: Value = serde_json::from_str(event).map_err(|e| DispatchError::EventShape {
+            handler: name.to_owned(),
+            expected: "a JSON event",
+            message: e.to_string(),
+        })?;
+        self.dispatch(name, value, context).await
+    }
+
     /// Runs the handler `name` on `event`.
     pub async fn dispatch(
         &self,

@@ -17,7 +17,7 @@ use std::io::Write;
 
 use flagon_manifest::{MANIFEST_ENV, MANIFEST_FLAG};
 use lambda_runtime::{LambdaEvent, service_fn};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::{App, Error};
 
@@ -83,12 +83,14 @@ impl App {
                 known: dispatcher.handler_names(),
             });
         }
-        lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        // The event stays JSON text until the handler's own types read it (see
+        // `Dispatcher::dispatch_json`).
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
             let dispatcher = dispatcher.clone();
             let handler = handler.clone();
             async move {
                 dispatcher
-                    .dispatch(&handler, event.payload, event.context)
+                    .dispatch_json(&handler, event.payload.get(), event.context)
                     .await
             }
         }))

@@ -2,8 +2,9 @@
 //! HTTP API events (payload 2.0) become one `http::Request`, and the answer goes back in the
 //! payload version it came in.
 //!
-//! The event is read into small structs of only the fields routing needs (cheaper than the
-//! full `aws_lambda_events` types, which parse every field of the request context).
+//! The event is read ([`super::request`]) in one pass into only the fields routing needs,
+//! borrowing its strings, straight into the request's `HeaderMap`: cheaper than the full
+//! `aws_lambda_events` types, which allocate every field of the request context.
 //!
 //! Paths: API Gateway puts the stage in `requestContext.path` only, but custom domains with
 //! base paths, and local gateways, may put `/{stage}` at the front of `path` / `rawPath` too.
@@ -11,16 +12,11 @@
 //! ([`StagePrefix`]). The path is percent-encoded where a URI needs it (spaces, unicode) while
 //! existing escapes are kept; axum then decodes path parameters.
 
-use std::collections::HashMap;
-
-use axum::body::Body;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE, SET_COOKIE};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Deserialize;
+use http::HeaderMap;
+use http::header::{CONTENT_TYPE, SET_COOKIE};
+use percent_encoding::{AsciiSet, CONTROLS};
 use serde_json::{Map, Value, json};
 
 /// Which API Gateway payload an event is, and so which payload its answer must be.
@@ -34,7 +30,7 @@ pub enum PayloadVersion {
 
 /// Characters that must be escaped in a URI path; `%` is not among them, so existing
 /// escapes survive.
-const PATH: &AsciiSet = &CONTROLS
+pub(crate) const PATH: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -51,7 +47,7 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b']');
 
 /// Characters escaped in a rebuilt query string.
-const QUERY: &AsciiSet = &CONTROLS
+pub(crate) const QUERY: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -62,6 +58,9 @@ const QUERY: &AsciiSet = &CONTROLS
     .add(b'<')
     .add(b'>');
 
+/// Why an event is not an API Gateway request.
+pub(crate) type ShapeError = String;
+
 /// Stripping of a leading `/{stage}` from event paths (see the module docs).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StagePrefix {
@@ -70,7 +69,7 @@ pub(crate) struct StagePrefix {
 }
 
 impl StagePrefix {
-    fn strip<'a>(&self, stage: Option<&str>, path: &'a str) -> &'a str {
+    pub(crate) fn strip<'a>(&self, stage: Option<&str>, path: &'a str) -> &'a str {
         let Some(stage) = stage.filter(|s| !s.is_empty() && *s != "$default") else {
             return path;
         };
@@ -84,183 +83,6 @@ impl StagePrefix {
         }
         if rest.is_empty() { "/" } else { rest }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RestEvent {
-    path: Option<String>,
-    http_method: String,
-    headers: Option<HashMap<String, Option<String>>>,
-    multi_value_headers: Option<HashMap<String, Option<Vec<String>>>>,
-    query_string_parameters: Option<HashMap<String, Option<String>>>,
-    multi_value_query_string_parameters: Option<HashMap<String, Option<Vec<String>>>>,
-    body: Option<String>,
-    is_base64_encoded: Option<bool>,
-    request_context: Option<RestContext>,
-}
-
-#[derive(Deserialize)]
-struct RestContext {
-    stage: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HttpEvent {
-    raw_path: Option<String>,
-    raw_query_string: Option<String>,
-    cookies: Option<Vec<String>>,
-    headers: Option<HashMap<String, Option<String>>>,
-    body: Option<String>,
-    is_base64_encoded: Option<bool>,
-    request_context: HttpContext,
-}
-
-#[derive(Deserialize)]
-struct HttpContext {
-    http: HttpDescription,
-    stage: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct HttpDescription {
-    method: String,
-    path: Option<String>,
-}
-
-/// Why an event is not an API Gateway request.
-pub(crate) type ShapeError = String;
-
-/// Reads an API Gateway event of either payload version into a request.
-pub(crate) fn to_request(
-    event: &Value,
-    stages: &StagePrefix,
-) -> Result<(PayloadVersion, Request<Body>), ShapeError> {
-    if event.get("version").and_then(Value::as_str) == Some("2.0") {
-        let event = HttpEvent::deserialize(event).map_err(|e| e.to_string())?;
-        Ok((PayloadVersion::V2, http_request(event, stages)?))
-    } else {
-        let event = RestEvent::deserialize(event).map_err(|e| e.to_string())?;
-        Ok((PayloadVersion::V1, rest_request(event, stages)?))
-    }
-}
-
-fn rest_request(event: RestEvent, stages: &StagePrefix) -> Result<Request<Body>, ShapeError> {
-    let stage = event
-        .request_context
-        .as_ref()
-        .and_then(|c| c.stage.as_deref());
-    let path = stages.strip(stage, event.path.as_deref().unwrap_or("/"));
-    let mut uri = utf8_percent_encode(path, PATH).to_string();
-    let mut first = true;
-    let mut push = |uri: &mut String, k: &str, v: &str| {
-        uri.push(if first { '?' } else { '&' });
-        first = false;
-        uri.extend(utf8_percent_encode(k, QUERY));
-        uri.push('=');
-        uri.extend(utf8_percent_encode(v, QUERY));
-    };
-    match (
-        event.multi_value_query_string_parameters,
-        event.query_string_parameters,
-    ) {
-        (Some(multi), _) if !multi.is_empty() => {
-            for (k, values) in &multi {
-                for v in values.iter().flatten() {
-                    push(&mut uri, k, v);
-                }
-            }
-        }
-        (_, Some(single)) => {
-            for (k, v) in &single {
-                push(&mut uri, k, v.as_deref().unwrap_or(""));
-            }
-        }
-        _ => {}
-    }
-    let mut headers = HeaderMap::new();
-    match (event.multi_value_headers, event.headers) {
-        (Some(multi), _) if !multi.is_empty() => {
-            for (k, values) in &multi {
-                for v in values.iter().flatten() {
-                    append(&mut headers, k, v);
-                }
-            }
-        }
-        (_, Some(single)) => {
-            for (k, v) in &single {
-                append(&mut headers, k, v.as_deref().unwrap_or(""));
-            }
-        }
-        _ => {}
-    }
-    let body = body(event.body, event.is_base64_encoded.unwrap_or(false))?;
-    build(&event.http_method, &uri, headers, body)
-}
-
-fn http_request(event: HttpEvent, stages: &StagePrefix) -> Result<Request<Body>, ShapeError> {
-    let stage = event.request_context.stage.as_deref();
-    let raw = event
-        .raw_path
-        .as_deref()
-        .or(event.request_context.http.path.as_deref())
-        .unwrap_or("/");
-    let mut uri = utf8_percent_encode(stages.strip(stage, raw), PATH).to_string();
-    if let Some(query) = event.raw_query_string.as_deref().filter(|q| !q.is_empty()) {
-        uri.push('?');
-        uri.push_str(query);
-    }
-    let mut headers = HeaderMap::new();
-    for (k, v) in event.headers.iter().flatten() {
-        append(&mut headers, k, v.as_deref().unwrap_or(""));
-    }
-    if let Some(cookies) = event.cookies.filter(|c| !c.is_empty()) {
-        append(&mut headers, COOKIE.as_str(), &cookies.join("; "));
-    }
-    let body = body(event.body, event.is_base64_encoded.unwrap_or(false))?;
-    build(&event.request_context.http.method, &uri, headers, body)
-}
-
-fn append(headers: &mut HeaderMap, name: &str, value: &str) {
-    // A header API Gateway passed but `http` refuses is dropped, not fatal: the route may
-    // not care about it.
-    if let (Ok(name), Ok(value)) = (
-        HeaderName::from_bytes(name.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
-        headers.append(name, value);
-    }
-}
-
-fn body(body: Option<String>, base64: bool) -> Result<Bytes, ShapeError> {
-    match body {
-        None => Ok(Bytes::new()),
-        Some(b) if base64 => BASE64
-            .decode(b.as_bytes())
-            .map(Bytes::from)
-            .map_err(|e| format!("body: {e}")),
-        Some(b) => Ok(Bytes::from(b)),
-    }
-}
-
-fn build(
-    method: &str,
-    uri: &str,
-    mut headers: HeaderMap,
-    body: Bytes,
-) -> Result<Request<Body>, ShapeError> {
-    let method = Method::from_bytes(method.as_bytes()).map_err(|e| format!("method: {e}"))?;
-    if !body.is_empty() && !headers.contains_key(CONTENT_LENGTH) {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    }
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::from(body))
-        .map_err(|e| format!("path `{uri}`: {e}"))?;
-    *request.headers_mut() = headers;
-    Ok(request)
 }
 
 /// Whether `content_type` is one of the app's binary media types (`image/*` and `*/*` match

@@ -14,6 +14,7 @@
 pub(crate) mod api_error;
 pub(crate) mod apigw;
 pub(crate) mod checks;
+pub(crate) mod request;
 pub(crate) mod route;
 
 use std::panic::AssertUnwindSafe;
@@ -75,10 +76,14 @@ impl ApiHandler {
                     async move { checks::preflight(&cors, &names) }
                 });
             }
+            let needs_checks = !options.is_empty();
             let checks = axum::middleware::from_fn_with_state(Arc::new(options), checks::check);
             // `any` is a fallback, not a method endpoint, and axum refuses a route layer on
             // it; with every method answered there is no 405 for the layer to get in front of.
-            let methods = if is_any {
+            let methods = if !needs_checks {
+                // Nothing to check: no layer, no cost per request.
+                methods
+            } else if is_any {
                 methods.layer(checks)
             } else {
                 methods.route_layer(checks)
@@ -110,12 +115,30 @@ impl ApiHandler {
         handler: &str,
         event: &Value,
     ) -> Result<Value, DispatchError> {
-        let (version, request) = apigw::to_request(event, &self.stages).map_err(|message| {
-            DispatchError::EventShape {
-                handler: handler.to_owned(),
-                expected: "an API Gateway proxy event (REST payload 1.0 or HTTP API payload 2.0)",
-                message,
-            }
+        let parsed = request::to_request(event, &self.stages);
+        self.serve(handler, parsed).await
+    }
+
+    /// Serves one API Gateway event given as JSON text, without a `Value` in between.
+    pub(crate) async fn handle_json(
+        &self,
+        handler: &str,
+        event: &str,
+    ) -> Result<Value, DispatchError> {
+        let mut input = serde_json::Deserializer::from_str(event);
+        let parsed = request::to_request(&mut input, &self.stages);
+        self.serve(handler, parsed).await
+    }
+
+    async fn serve(
+        &self,
+        handler: &str,
+        parsed: Result<(apigw::PayloadVersion, http::Request<axum::body::Body>), String>,
+    ) -> Result<Value, DispatchError> {
+        let (version, request) = parsed.map_err(|message| DispatchError::EventShape {
+            handler: handler.to_owned(),
+            expected: "an API Gateway proxy event (REST payload 1.0 or HTTP API payload 2.0)",
+            message,
         })?;
         let router = self.router.clone();
         let answer = AssertUnwindSafe(async move {

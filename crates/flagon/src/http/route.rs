@@ -38,6 +38,15 @@ pub(crate) struct RouteOptions {
     pub(crate) api_key_required: bool,
 }
 
+impl RouteOptions {
+    /// Whether the runtime has nothing to check (the API key is API Gateway's to check).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cors.is_none()
+            && self.content_types.is_empty()
+            && self.required_query_params.is_empty()
+    }
+}
+
 macro_rules! methods {
     ($($(#[$doc:meta])* $fn:ident => $method:literal;)*) => {
         $(

@@ -76,6 +76,11 @@ impl Client {
         self
     }
 
+    /// The dispatcher, the path Lambda uses (for benches and custom harnesses).
+    pub fn dispatcher(&self) -> Dispatcher {
+        self.dispatcher.clone()
+    }
+
     /// The app's manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
