@@ -30,9 +30,13 @@ pub enum Command {
     New(commands::new::NewArgs),
     Build(commands::build::BuildArgs),
     Manifest(commands::manifest::ManifestArgs),
-    Package(commands::package::PackageArgs),
     Local(commands::local::LocalArgs),
     Invoke(commands::invoke::InvokeArgs),
+    Plan(commands::plan::PlanArgs),
+    Deploy(commands::deploy::DeployArgs),
+    Url(commands::url::UrlArgs),
+    Logs(commands::logs::LogsArgs),
+    Delete(commands::delete::DeleteArgs),
 }
 
 impl Command {
@@ -42,9 +46,13 @@ impl Command {
             Command::New(args) => commands::new::run(&args),
             Command::Build(args) => commands::build::run(&args),
             Command::Manifest(args) => commands::manifest::run(&args),
-            Command::Package(args) => commands::package::run(&args),
             Command::Local(args) => commands::local::run(&args),
             Command::Invoke(args) => commands::invoke::run(&args),
+            Command::Plan(args) => commands::plan::run(&args),
+            Command::Deploy(args) => commands::deploy::run(&args),
+            Command::Url(args) => commands::url::run(&args),
+            Command::Logs(args) => commands::logs::run(&args),
+            Command::Delete(args) => commands::delete::run(&args),
         }
     }
 }

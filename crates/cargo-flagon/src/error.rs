@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use flagon_build::{BuildError, PackageError};
+use flagon_build::BuildError;
 
 /// Process exit codes; the table in `exit_codes.md` documents them for users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Exit {
     User = 1,
     /// The build failed.
     Build = 3,
+    /// An AWS call failed.
+    Aws = 4,
     /// The app built but did not give a readable manifest.
     App = 5,
     /// A local file could not be read or written.
@@ -27,8 +29,8 @@ pub enum Exit {
 pub enum CliError {
     /// Finding, building, checking or zipping the app.
     Build(BuildError),
-    /// Configuration, model, build or rendering of `package`.
-    Package(PackageError),
+    /// Observing, planning or executing against AWS, or the deployed state.
+    Aws(flagon_aws::AwsError),
     /// A mistake in the command line that clap cannot see (a template name, a destination).
     User {
         /// What we failed to do, after "failed to".
@@ -52,13 +54,11 @@ impl CliError {
     /// has a code.
     pub fn exit_code(&self) -> Exit {
         match self {
-            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => build_exit(err),
-            CliError::Package(
-                PackageError::Config(_)
-                | PackageError::Model(_)
-                | PackageError::Render(_)
-                | PackageError::TerraformYaml,
-            ) => Exit::User,
+            CliError::Build(err) if err.is_project_error() => Exit::User,
+            CliError::Build(err) if err.is_app_error() => Exit::App,
+            CliError::Build(BuildError::Io { .. }) => Exit::Io,
+            CliError::Build(_) => Exit::Build,
+            CliError::Aws(err) => aws_exit(err),
             CliError::User { .. } => Exit::User,
             CliError::Io { .. } => Exit::Io,
         }
@@ -78,22 +78,13 @@ impl CliError {
     }
 }
 
-/// The exit code of a build error: the project, the app, the disk, or the build itself.
-fn build_exit(err: &BuildError) -> Exit {
-    if err.is_project_error() {
-        Exit::User
-    } else if err.is_app_error() {
-        Exit::App
-    } else if matches!(err, BuildError::Io { .. }) {
-        Exit::Io
-    } else {
-        Exit::Build
-    }
-}
-
-impl From<PackageError> for CliError {
-    fn from(err: PackageError) -> Self {
-        CliError::Package(err)
+/// The exit code of an AWS-side error: a call, the state file, or the user's request.
+fn aws_exit(err: &flagon_aws::AwsError) -> Exit {
+    use flagon_aws::AwsError;
+    match err {
+        AwsError::Call { .. } | AwsError::Incomplete { .. } => Exit::Aws,
+        AwsError::StateFile { .. } | AwsError::Package { .. } => Exit::Io,
+        AwsError::StateParse { .. } | AwsError::Plan(_) | AwsError::Usage(_) => Exit::User,
     }
 }
 
@@ -107,7 +98,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Build(err) => write!(f, "failed to {err}"),
-            CliError::Package(err) => write!(f, "failed to {err}"),
+            CliError::Aws(err) => write!(f, "failed to {err}"),
             CliError::User { message, .. } => write!(f, "failed to {message}"),
             CliError::Io { action, path, .. } => write!(f, "failed to {action} {}", path.display()),
         }
@@ -119,8 +110,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CliError::Build(err) => std::error::Error::source(err),
-            // PackageError's variants are transparent: this is the inner error's cause.
-            CliError::Package(err) => std::error::Error::source(err),
+            CliError::Aws(err) => std::error::Error::source(err),
             CliError::User { .. } => None,
             CliError::Io { source, .. } => Some(source),
         }
@@ -132,6 +122,7 @@ impl miette::Diagnostic for CliError {
         let code = match self.exit_code() {
             Exit::User => "flagon::user",
             Exit::Build => "flagon::build",
+            Exit::Aws => "flagon::aws",
             Exit::App => "flagon::app",
             Exit::Io => "flagon::io",
         };
@@ -140,11 +131,8 @@ impl miette::Diagnostic for CliError {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = match self {
-            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => err.help(),
-            CliError::Package(PackageError::TerraformYaml) => Some(
-                "drop `--template-format yaml`, or use `--pkg-format cloudformation`".to_owned(),
-            ),
-            CliError::Package(_) => None,
+            CliError::Build(err) => err.help(),
+            CliError::Aws(_) => None,
             CliError::User { help, .. } => help.clone(),
             CliError::Io { .. } => None,
         };
@@ -162,6 +150,7 @@ mod tests {
         for (code, exit) in [
             (1, Exit::User),
             (3, Exit::Build),
+            (4, Exit::Aws),
             (5, Exit::App),
             (6, Exit::Io),
         ] {
@@ -171,7 +160,7 @@ mod tests {
                 "exit code {code} is missing from exit_codes.md"
             );
         }
-        for code in [0, 2, 4] {
+        for code in [0, 2] {
             assert!(
                 table.contains(&format!("\n  {code}  ")),
                 "exit code {code} is missing from exit_codes.md"

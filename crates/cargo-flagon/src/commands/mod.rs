@@ -3,12 +3,18 @@
 //! Args structs convert into the option structs of the library crates; `run` does no work of
 //! its own beyond that and printing.
 
+pub mod aws;
 pub mod build;
+pub mod delete;
+pub mod deploy;
 pub mod invoke;
 pub mod local;
+pub mod logs;
 pub mod manifest;
 pub mod new;
-pub mod package;
+pub mod plan;
+pub mod remote;
+pub mod url;
 
 use std::path::PathBuf;
 
