@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use flagon_build::BuildError;
+use flagon_build::{BuildError, PackageError};
 
 /// Process exit codes; the table in `exit_codes.md` documents them for users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub enum Exit {
 pub enum CliError {
     /// Finding, building, checking or zipping the app.
     Build(BuildError),
+    /// Configuration, model, build or rendering of `package`.
+    Package(PackageError),
     /// Observing, planning or executing against AWS, or the deployed state.
     Aws(flagon_aws::AwsError),
     /// A mistake in the command line that clap cannot see (a template name, a destination).
@@ -54,10 +56,13 @@ impl CliError {
     /// has a code.
     pub fn exit_code(&self) -> Exit {
         match self {
-            CliError::Build(err) if err.is_project_error() => Exit::User,
-            CliError::Build(err) if err.is_app_error() => Exit::App,
-            CliError::Build(BuildError::Io { .. }) => Exit::Io,
-            CliError::Build(_) => Exit::Build,
+            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => build_exit(err),
+            CliError::Package(
+                PackageError::Config(_)
+                | PackageError::Model(_)
+                | PackageError::Render(_)
+                | PackageError::TerraformYaml,
+            ) => Exit::User,
             CliError::Aws(err) => aws_exit(err),
             CliError::User { .. } => Exit::User,
             CliError::Io { .. } => Exit::Io,
@@ -88,6 +93,25 @@ fn aws_exit(err: &flagon_aws::AwsError) -> Exit {
     }
 }
 
+/// The exit code of a build error: the project, the app, the disk, or the build itself.
+fn build_exit(err: &BuildError) -> Exit {
+    if err.is_project_error() {
+        Exit::User
+    } else if err.is_app_error() {
+        Exit::App
+    } else if matches!(err, BuildError::Io { .. }) {
+        Exit::Io
+    } else {
+        Exit::Build
+    }
+}
+
+impl From<PackageError> for CliError {
+    fn from(err: PackageError) -> Self {
+        CliError::Package(err)
+    }
+}
+
 impl From<BuildError> for CliError {
     fn from(err: BuildError) -> Self {
         CliError::Build(err)
@@ -98,6 +122,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Build(err) => write!(f, "failed to {err}"),
+            CliError::Package(err) => write!(f, "failed to {err}"),
             CliError::Aws(err) => write!(f, "failed to {err}"),
             CliError::User { message, .. } => write!(f, "failed to {message}"),
             CliError::Io { action, path, .. } => write!(f, "failed to {action} {}", path.display()),
@@ -110,6 +135,8 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CliError::Build(err) => std::error::Error::source(err),
+            // PackageError's variants are transparent: this is the inner error's cause.
+            CliError::Package(err) => std::error::Error::source(err),
             CliError::Aws(err) => std::error::Error::source(err),
             CliError::User { .. } => None,
             CliError::Io { source, .. } => Some(source),
@@ -131,7 +158,11 @@ impl miette::Diagnostic for CliError {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = match self {
-            CliError::Build(err) => err.help(),
+            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => err.help(),
+            CliError::Package(PackageError::TerraformYaml) => Some(
+                "drop `--template-format yaml`, or use `--pkg-format cloudformation`".to_owned(),
+            ),
+            CliError::Package(_) => None,
             CliError::Aws(_) => None,
             CliError::User { help, .. } => help.clone(),
             CliError::Io { .. } => None,

@@ -6,7 +6,8 @@ use std::process::{Command, Output};
 /// Every command. A new command must be added here: `every_command_has_a_help_snapshot`
 /// fails otherwise.
 const COMMANDS: &[&str] = &[
-    "new", "build", "manifest", "local", "invoke", "plan", "deploy", "url", "logs", "delete",
+    "new", "build", "manifest", "package", "local", "invoke", "plan", "deploy", "url", "logs",
+    "delete",
 ];
 
 fn cargo_flagon(args: &[&str]) -> Output {

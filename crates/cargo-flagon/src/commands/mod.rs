@@ -15,6 +15,7 @@ pub mod new;
 pub mod plan;
 pub mod remote;
 pub mod url;
+pub mod package;
 
 use std::path::PathBuf;
 
