@@ -35,6 +35,11 @@ pub(super) fn render_rest(t: &mut Template, api: &RestApi) {
     if !api.tags.is_empty() {
         p["Tags"] = json!(api.tags);
     }
+    if api.routes.iter().any(|r| r.api_key_required) {
+        // A key is useless without a usage plan that admits it: SAM creates the plan, a
+        // key and their link for this API's stage.
+        p["Auth"] = json!({"UsagePlan": {"CreateUsagePlan": "PER_API"}});
+    }
     t.output(
         "RestApiUrl",
         "The URL of the REST API's stage.",
