@@ -29,8 +29,8 @@ pub enum Exit {
 pub enum CliError {
     /// Finding, building, checking or zipping the app.
     Build(BuildError),
-    /// Configuration, model, build or rendering of `package`.
-    Package(PackageError),
+    /// Configuration, model, build or rendering of `package` (boxed: its errors are large).
+    Package(Box<PackageError>),
     /// Observing, planning or executing against AWS, or the deployed state.
     Aws(flagon_aws::AwsError),
     /// A mistake in the command line that clap cannot see (a template name, a destination).
@@ -56,13 +56,14 @@ impl CliError {
     /// has a code.
     pub fn exit_code(&self) -> Exit {
         match self {
-            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => build_exit(err),
-            CliError::Package(
+            CliError::Build(err) => build_exit(err),
+            CliError::Package(err) => match &**err {
+                PackageError::Build(err) => build_exit(err),
                 PackageError::Config(_)
                 | PackageError::Model(_)
                 | PackageError::Render(_)
-                | PackageError::TerraformYaml,
-            ) => Exit::User,
+                | PackageError::TerraformYaml => Exit::User,
+            },
             CliError::Aws(err) => aws_exit(err),
             CliError::User { .. } => Exit::User,
             CliError::Io { .. } => Exit::Io,
@@ -108,7 +109,7 @@ fn build_exit(err: &BuildError) -> Exit {
 
 impl From<PackageError> for CliError {
     fn from(err: PackageError) -> Self {
-        CliError::Package(err)
+        CliError::Package(Box::new(err))
     }
 }
 
@@ -158,16 +159,23 @@ impl miette::Diagnostic for CliError {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = match self {
-            CliError::Build(err) | CliError::Package(PackageError::Build(err)) => err.help(),
-            CliError::Package(PackageError::TerraformYaml) => Some(
-                "drop `--template-format yaml`, or use `--pkg-format cloudformation`".to_owned(),
-            ),
-            CliError::Package(_) => None,
+            CliError::Build(err) => err.help(),
+            CliError::Package(err) => package_help(err),
             CliError::Aws(_) => None,
             CliError::User { help, .. } => help.clone(),
             CliError::Io { .. } => None,
         };
         help.map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+}
+
+fn package_help(err: &PackageError) -> Option<String> {
+    match err {
+        PackageError::Build(err) => err.help(),
+        PackageError::TerraformYaml => {
+            Some("drop `--template-format yaml`, or use `--pkg-format cloudformation`".to_owned())
+        }
+        PackageError::Config(_) | PackageError::Model(_) | PackageError::Render(_) => None,
     }
 }
 
