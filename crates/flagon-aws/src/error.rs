@@ -76,15 +76,17 @@ pub(crate) fn call_error<E>(action: impl Into<String>, err: E) -> AwsError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
 {
+    let code = err.code().map(str::to_owned);
+    let meta = err.meta();
+    let request_id = meta
+        .extra("aws_request_id")
+        .or_else(|| meta.extra("s3_extended_request_id"))
+        .map(str::to_owned);
     AwsError::Call {
         action: action.into(),
-        code: err.code().map(str::to_owned),
-        request_id: err
-            .meta()
-            .extra("aws_request_id")
-            .or_else(|| err.meta().extra("s3_extended_request_id"))
-            .map(str::to_owned),
-        message: DisplayErrorContext(&err).to_string(),
+        code,
+        request_id,
+        message: DisplayErrorContext(err).to_string(),
     }
 }
 

@@ -81,32 +81,16 @@ fn to_sdk(n: &LambdaNotification, action: &str) -> Result<LambdaFunctionConfigur
 pub(crate) type NotificationOutput =
     aws_sdk_s3::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationOutput;
 
-fn is_empty_answer<E, R: std::fmt::Debug>(e: &aws_sdk_s3::error::SdkError<E, R>) -> bool
-where
-    R: HasBody,
-{
+fn is_empty_answer<E>(
+    e: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> bool {
     matches!(e, aws_sdk_s3::error::SdkError::ServiceError(_))
         && e.raw_response().is_some_and(|r| {
-            r.is_success() && r.body_text().contains("<GetBucketNotificationResponse")
+            r.status().is_success()
+                && r.body().bytes().is_some_and(|b| {
+                    String::from_utf8_lossy(b).contains("<GetBucketNotificationResponse")
+                })
         })
-}
-
-/// What [`is_empty_answer`] needs of a raw response.
-pub(crate) trait HasBody {
-    fn is_success(&self) -> bool;
-    fn body_text(&self) -> String;
-}
-
-impl HasBody for aws_smithy_runtime_api::http::Response {
-    fn is_success(&self) -> bool {
-        self.status().is_success()
-    }
-    fn body_text(&self) -> String {
-        self.body()
-            .bytes()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
-    }
 }
 
 impl Aws {

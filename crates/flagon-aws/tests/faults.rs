@@ -16,7 +16,9 @@ async fn clean() -> Option<(Vec<String>, usize)> {
     let log = CallLog::new();
     let aws = moto.aws(log.clone()).await;
     let model = model(&manifest(&stream), dir.path(), b"v1");
-    aws.deploy(&model, &state_path(dir.path(), "dev"), &mut |_| {}).await.unwrap();
+    aws.deploy(&model, &state_path(dir.path(), "dev"), &mut |_| {})
+        .await
+        .unwrap();
     Some((fingerprint(&aws).await, log.mutating_count()))
 }
 
@@ -28,25 +30,48 @@ async fn fail_at_then_converge(k: usize, reference: &[String]) {
     let path = state_path(dir.path(), "dev");
 
     let failing = moto.aws(CallLog::failing_at(k)).await;
-    let err = failing.deploy(&model, &path, &mut |_| {}).await.expect_err("the fault fails the deploy");
+    let err = failing
+        .deploy(&model, &path, &mut |_| {})
+        .await
+        .expect_err("the fault fails the deploy");
     assert!(err.to_string().contains("fault injected"), "k={k}: {err}");
     load_state(&path).unwrap_or_else(|e| panic!("k={k}: the state file parses: {e}"));
 
     let log = CallLog::new();
     let aws = moto.aws(log.clone()).await;
-    aws.deploy(&model, &path, &mut |_| {}).await.unwrap_or_else(|e| panic!("k={k}: {e}"));
-    assert_eq!(fingerprint(&aws).await, reference, "k={k}: converged to a clean deploy");
+    aws.deploy(&model, &path, &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("k={k}: {e}"));
+    assert_eq!(
+        fingerprint(&aws).await,
+        reference,
+        "k={k}: converged to a clean deploy"
+    );
     let state = load_state(&path).unwrap().unwrap();
-    assert_eq!(state.resources.len(), model.resources.len(), "k={k}: everything recorded");
+    assert_eq!(
+        state.resources.len(),
+        model.resources.len(),
+        "k={k}: everything recorded"
+    );
 
     log.reset();
     let again = aws.deploy(&model, &path, &mut |_| {}).await.unwrap();
-    assert_eq!(log.mutating_calls(), vec![], "k={k}: then stable: {}", again.plan);
+    assert_eq!(
+        log.mutating_calls(),
+        vec![],
+        "k={k}: then stable: {}",
+        again.plan
+    );
 }
 
 async fn run(fractions: &[(usize, usize)]) {
-    let Some((reference, total)) = clean().await else { return };
-    assert!(total > 20, "the fixture deploy makes many mutating calls ({total})");
+    let Some((reference, total)) = clean().await else {
+        return;
+    };
+    assert!(
+        total > 20,
+        "the fixture deploy makes many mutating calls ({total})"
+    );
     for &(num, den) in fractions {
         let k = (total * num / den).clamp(1, total);
         fail_at_then_converge(k, &reference).await;

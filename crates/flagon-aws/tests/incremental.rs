@@ -9,7 +9,9 @@ use flagon_model::{FunctionRef, Model, Resource};
 use common::{create_sources, fingerprint, manifest, model, moto, package};
 
 async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> DeployReport {
-    aws.deploy(model, &state_path(dir, "dev"), &mut |_| {}).await.expect("deploy succeeds")
+    aws.deploy(model, &state_path(dir, "dev"), &mut |_| {})
+        .await
+        .expect("deploy succeeds")
 }
 
 fn ops(calls: Vec<Call>) -> Vec<String> {
@@ -38,9 +40,22 @@ async fn code_change_updates_only_the_changed_function() {
     }
     log.reset();
     let report = deploy(&aws, &model, dir.path()).await;
-    assert_eq!(ops(log.mutating_calls()), ["UpdateFunctionCode"], "{}", report.plan);
-    let job = aws.lambda_client().get_function().function_name("shop-dev-on_job").send().await;
-    assert_eq!(job.unwrap().configuration().unwrap().code_sha256(), Some(v2.sha256.as_str()));
+    assert_eq!(
+        ops(log.mutating_calls()),
+        ["UpdateFunctionCode"],
+        "{}",
+        report.plan
+    );
+    let job = aws
+        .lambda_client()
+        .get_function()
+        .function_name("shop-dev-on_job")
+        .send()
+        .await;
+    assert_eq!(
+        job.unwrap().configuration().unwrap().code_sha256(),
+        Some(v2.sha256.as_str())
+    );
 
     log.reset();
     deploy(&aws, &model, dir.path()).await;
@@ -58,7 +73,8 @@ async fn removed_handler_is_swept_with_its_wiring() {
     deploy(&aws, &model(&m, dir.path(), b"v1"), dir.path()).await;
 
     // The role loses the Kinesis reads on_click needed: its policy is rewritten too.
-    m.functions.retain(|f| f.name != "on_alert" && f.name != "on_click");
+    m.functions
+        .retain(|f| f.name != "on_alert" && f.name != "on_click");
     log.reset();
     let report = deploy(&aws, &model(&m, dir.path(), b"v1"), dir.path()).await;
     assert_eq!(
@@ -87,10 +103,24 @@ async fn removed_handler_is_swept_with_its_wiring() {
         .await
         .unwrap();
     assert!(subs.subscriptions().is_empty());
-    let all = aws.lambda_client().list_event_source_mappings().send().await.unwrap();
-    assert_eq!(all.event_source_mappings().len(), 2, "sqs and dynamodb remain");
+    let all = aws
+        .lambda_client()
+        .list_event_source_mappings()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.event_source_mappings().len(),
+        2,
+        "sqs and dynamodb remain"
+    );
     let state = load_state(&state_path(dir.path(), "dev")).unwrap().unwrap();
-    assert!(state.resources.keys().all(|id| id.key() != "on_alert" && id.key() != "on_click"));
+    assert!(
+        state
+            .resources
+            .keys()
+            .all(|id| id.key() != "on_alert" && id.key() != "on_click")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -123,10 +153,16 @@ async fn changed_trigger_is_rewired_and_the_old_wiring_removed() {
         .send()
         .await
         .unwrap();
-    let sources: Vec<_> =
-        mappings.event_source_mappings().iter().map(|m| m.event_source_arn().unwrap()).collect();
+    let sources: Vec<_> = mappings
+        .event_source_mappings()
+        .iter()
+        .map(|m| m.event_source_arn().unwrap())
+        .collect();
     assert_eq!(sources, ["arn:aws:sqs:us-east-1:123456789012:jobs2"]);
-    assert_eq!(aws.lambda_notifications("uploads").await.unwrap(), Some(vec![]));
+    assert_eq!(
+        aws.lambda_notifications("uploads").await.unwrap(),
+        Some(vec![])
+    );
     let new = aws.lambda_notifications("uploads2").await.unwrap().unwrap();
     assert_eq!(new.len(), 1);
     let subs = |topic: &'static str| {
@@ -143,11 +179,23 @@ async fn changed_trigger_is_rewired_and_the_old_wiring_removed() {
         }
     };
     assert_eq!((subs("alerts").await, subs("alerts2").await), (0, 1));
-    let policy = aws.lambda_client().get_policy().function_name("shop-dev-on_upload").send().await;
+    let policy = aws
+        .lambda_client()
+        .get_policy()
+        .function_name("shop-dev-on_upload")
+        .send()
+        .await;
     let doc: serde_json::Value = serde_json::from_str(policy.unwrap().policy().unwrap()).unwrap();
     let statements = doc["Statement"].as_array().unwrap();
-    assert_eq!(statements.len(), 1, "the old bucket's permission is removed: {doc}");
-    assert!(statements[0]["Condition"].to_string().contains("uploads2"), "{doc}");
+    assert_eq!(
+        statements.len(),
+        1,
+        "the old bucket's permission is removed: {doc}"
+    );
+    assert!(
+        statements[0]["Condition"].to_string().contains("uploads2"),
+        "{doc}"
+    );
 
     // Equal to a clean deploy of the changed model, and stable.
     let rewired = fingerprint(&aws).await;
@@ -164,7 +212,12 @@ async fn changed_trigger_is_rewired_and_the_old_wiring_removed() {
         }
         c
     };
-    deploy(&clean_aws, &model(&clean_manifest, clean_dir.path(), b"v1"), clean_dir.path()).await;
+    deploy(
+        &clean_aws,
+        &model(&clean_manifest, clean_dir.path(), b"v1"),
+        clean_dir.path(),
+    )
+    .await;
     assert_eq!(rewired, fingerprint(&clean_aws).await);
     log.reset();
     deploy(&aws, &changed, dir.path()).await;

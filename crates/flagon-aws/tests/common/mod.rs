@@ -265,26 +265,45 @@ pub async fn fingerprint(aws: &Aws) -> Vec<String> {
     let functions = lambda.list_functions().send().await.unwrap();
     for f in functions.functions() {
         let name = f.function_name().unwrap();
-        out.push(format!("function {name} {}", f.code_sha256().unwrap_or_default()));
+        out.push(format!(
+            "function {name} {}",
+            f.code_sha256().unwrap_or_default()
+        ));
         if let Ok(policy) = lambda.get_policy().function_name(name).send().await {
             let doc: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
             for s in doc["Statement"].as_array().unwrap() {
                 out.push(format!("permission {name} {}", s["Sid"]));
             }
         }
-        let mappings = lambda.list_event_source_mappings().function_name(name).send().await.unwrap();
+        let mappings = lambda
+            .list_event_source_mappings()
+            .function_name(name)
+            .send()
+            .await
+            .unwrap();
         for m in mappings.event_source_mappings() {
             out.push(format!("mapping {name} {}", m.event_source_arn().unwrap()));
         }
     }
     for bucket in ["uploads", "uploads2"] {
-        for n in aws.lambda_notifications(bucket).await.unwrap().unwrap_or_default() {
+        for n in aws
+            .lambda_notifications(bucket)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+        {
             out.push(format!("notification {bucket} {n:?}"));
         }
     }
     for topic in ["alerts", "alerts2"] {
         let arn = format!("arn:aws:sns:us-east-1:123456789012:{topic}");
-        let subs = aws.sns_client().list_subscriptions_by_topic().topic_arn(arn).send().await.unwrap();
+        let subs = aws
+            .sns_client()
+            .list_subscriptions_by_topic()
+            .topic_arn(arn)
+            .send()
+            .await
+            .unwrap();
         for s in subs.subscriptions() {
             out.push(format!("subscription {topic} {}", s.endpoint().unwrap()));
         }
@@ -292,12 +311,29 @@ pub async fn fingerprint(aws: &Aws) -> Vec<String> {
     let rules = aws.events_client().list_rules().send().await.unwrap();
     for r in rules.rules() {
         let name = r.name().unwrap();
-        let targets = aws.events_client().list_targets_by_rule().rule(name).send().await.unwrap();
+        let targets = aws
+            .events_client()
+            .list_targets_by_rule()
+            .rule(name)
+            .send()
+            .await
+            .unwrap();
         for t in targets.targets() {
-            out.push(format!("rule {name} {:?} {:?} {} {}", r.schedule_expression(), r.event_pattern(), t.id(), t.arn()));
+            out.push(format!(
+                "rule {name} {:?} {:?} {} {}",
+                r.schedule_expression(),
+                r.event_pattern(),
+                t.id(),
+                t.arn()
+            ));
         }
     }
-    let apis = aws.apigateway_client().get_rest_apis().send().await.unwrap();
+    let apis = aws
+        .apigateway_client()
+        .get_rest_apis()
+        .send()
+        .await
+        .unwrap();
     for a in apis.items() {
         out.push(format!("rest api {}", a.name().unwrap()));
     }
