@@ -252,6 +252,28 @@ fn user_strings_are_escaped_from_terraform_interpolation() {
 }
 
 #[test]
+fn api_keys_come_with_a_usage_plan_that_admits_the_key() {
+    assert!(
+        config("dev")["resource"]
+            .get("aws_api_gateway_usage_plan")
+            .is_none()
+    );
+    let (_, keyed) = common::lint_models()
+        .into_iter()
+        .find(|(name, _)| name == "dev-api-key")
+        .expect("variant");
+    let c = render_terraform(&keyed, &tf_options()).expect("renders");
+    resource(&c, "aws_api_gateway_api_key", "api");
+    let plan = resource(&c, "aws_api_gateway_usage_plan", "api");
+    assert_eq!(
+        plan["api_stages"][0]["stage"],
+        "${aws_api_gateway_stage.api.stage_name}"
+    );
+    let link = resource(&c, "aws_api_gateway_usage_plan_key", "api");
+    assert_eq!(link["key_id"], "${aws_api_gateway_api_key.api.id}");
+}
+
+#[test]
 fn missing_zip_for_an_architecture_is_an_error() {
     let options = TfOptions::new().zip(Architecture::Arm64, "arm.zip");
     let err = render_terraform(&model("dev"), &options).unwrap_err();
@@ -278,13 +300,14 @@ fn terraform_configs_pass_terraform_validate_with_no_warning() {
                 .env("TF_IN_AUTOMATION", "1"),
         )
     };
-    for stage in STAGES {
+    for (i, (stage, model)) in common::lint_models().into_iter().enumerate() {
+        let config = render_terraform(&model, &tf_options()).expect("fixture renders");
         std::fs::write(
             dir.path().join("flagon.tf.json"),
-            serde_json::to_string_pretty(&config(stage)).expect("json"),
+            serde_json::to_string_pretty(&config).expect("json"),
         )
         .expect("write");
-        if stage == STAGES[0] {
+        if i == 0 {
             let plugin_dir = format!("-plugin-dir={}", plugins.display());
             let (code, out) = tf(&["init", "-input=false", "-no-color", &plugin_dir]);
             assert_eq!(code, 0, "terraform init:\n{out}");

@@ -1,7 +1,8 @@
 //! [`RestApi`] -> `aws_api_gateway_rest_api` (OpenAPI `body`), `aws_api_gateway_deployment`
 //! and `aws_api_gateway_stage`; [`HttpApi`] -> `aws_apigatewayv2_api`, one
 //! `aws_apigatewayv2_integration`, an `aws_apigatewayv2_route` per method and path, and the
-//! auto-deployed `$default` `aws_apigatewayv2_stage`. Every resource is named `api`
+//! auto-deployed `$default` `aws_apigatewayv2_stage`. A REST API with API keys also gets a
+//! usage plan, a key and their link. Every resource is named `api`
 //! (routes excepted): a model has at most one API.
 
 use std::collections::BTreeSet;
@@ -55,6 +56,39 @@ pub(super) fn render_rest(tf: &mut Tf, api: &RestApi) {
         stage["tags"] = escape(&json!(api.tags));
     }
     tf.resource("aws_api_gateway_stage", "api", stage);
+    if api.routes.iter().any(|r| r.api_key_required) {
+        // A key is useless without a usage plan that admits it (as SAM's `PER_API` plan).
+        tf.resource(
+            "aws_api_gateway_api_key",
+            "api",
+            json!({"name": escape_str(&api.name)}),
+        );
+        tf.resource(
+            "aws_api_gateway_usage_plan",
+            "api",
+            json!({
+                "name": escape_str(&api.name),
+                "api_stages": [{
+                    "api_id": "${aws_api_gateway_rest_api.api.id}",
+                    "stage": "${aws_api_gateway_stage.api.stage_name}",
+                }],
+            }),
+        );
+        tf.resource(
+            "aws_api_gateway_usage_plan_key",
+            "api",
+            json!({
+                "key_id": "${aws_api_gateway_api_key.api.id}",
+                "key_type": "API_KEY",
+                "usage_plan_id": "${aws_api_gateway_usage_plan.api.id}",
+            }),
+        );
+        tf.output(
+            "rest_api_key_id",
+            "The id of the REST API's key.",
+            "${aws_api_gateway_api_key.api.id}",
+        );
+    }
     tf.output(
         "rest_api_url",
         "The URL of the REST API's stage.",
