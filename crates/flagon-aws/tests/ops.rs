@@ -51,7 +51,7 @@ async fn logs_print_the_lines_since_the_start_time_in_order() {
         .unwrap();
     let mut lines = Vec::new();
     aws.logs("shop-dev-resize", now - 40_000, false, &mut |l| {
-        lines.push((l.timestamp, l.message.clone()))
+        lines.push((l.timestamp, l.message.clone()));
     })
     .await
     .unwrap();
