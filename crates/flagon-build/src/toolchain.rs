@@ -226,4 +226,51 @@ mod tests {
             "x86_64-unknown-linux-gnu"
         );
     }
+
+    #[test]
+    fn native_build_is_refused_exactly_when_the_host_glibc_is_too_new() {
+        let host = Arch::host().expect("tests run on x86_64 or aarch64");
+        match (Toolchain::Native.resolve(host), host_glibc()) {
+            (Ok(strategy), Some(glibc)) => {
+                assert_eq!(strategy, Strategy::Native);
+                assert!(glibc <= AL2023_GLIBC);
+            }
+            (Err(err), Some(glibc)) => {
+                assert!(glibc > AL2023_GLIBC, "{err}");
+                assert!(
+                    err.to_string().contains("newer than Amazon Linux 2023's"),
+                    "{err}"
+                );
+                assert!(err.help().unwrap().contains("zigbuild"));
+            }
+            (result, None) => assert!(result.is_err(), "no glibc, yet a native build was chosen"),
+        }
+    }
+
+    #[test]
+    fn musl_is_chosen_when_installed_and_otherwise_says_how_to_install_it() {
+        let arch = Arch::host().expect("tests run on x86_64 or aarch64");
+        match Toolchain::Musl.resolve(arch) {
+            Ok(strategy) => {
+                assert!(target_installed(arch.musl_target()) && strategy == Strategy::Musl)
+            }
+            Err(err) => {
+                assert!(!target_installed(arch.musl_target()), "{err}");
+                assert_eq!(
+                    err.help().unwrap(),
+                    format!("rustup target add {}", arch.musl_target())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn native_build_for_another_cpu_is_refused() {
+        let other = match Arch::host() {
+            Some(Arch::X86_64) => Arch::Arm64,
+            _ => Arch::X86_64,
+        };
+        let err = Toolchain::Native.resolve(other).unwrap_err();
+        assert!(err.to_string().contains("the host is"), "{err}");
+    }
 }
