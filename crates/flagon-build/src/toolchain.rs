@@ -252,7 +252,7 @@ mod tests {
         let arch = Arch::host().expect("tests run on x86_64 or aarch64");
         match Toolchain::Musl.resolve(arch) {
             Ok(strategy) => {
-                assert!(target_installed(arch.musl_target()) && strategy == Strategy::Musl)
+                assert!(target_installed(arch.musl_target()) && strategy == Strategy::Musl);
             }
             Err(err) => {
                 assert!(!target_installed(arch.musl_target()), "{err}");
