@@ -413,3 +413,35 @@ fn s3_notifier_merges_its_entry_keeps_the_others_and_removes_only_its_own() {
         "{out}"
     );
 }
+
+#[test]
+fn yaml_templates_read_back_identically_with_a_yaml_1_1_reader() {
+    // PyYAML reads YAML 1.1, as CloudFormation, the AWS CLI and cfn-lint do: a plain `on`
+    // or `2010-09-09` would come back as a boolean or a date.
+    let Some(python) = sam_python() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let read_back = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
+    for (stage, model) in common::lint_models() {
+        let mut t = render_sam(&model, &sam_options()).expect("fixture renders");
+        t["Resources"]["ApiHandlerFunction"]["Properties"]["Environment"]["Variables"]["TRICKY"] =
+            json!([
+                "on",
+                "No",
+                "010",
+                "1:20",
+                "2024-01-01",
+                "~",
+                "*",
+                "a: b",
+                "é",
+                " x",
+                "multi\nline\n"
+            ]);
+        let file = dir.path().join(format!("{stage}.yaml"));
+        std::fs::write(&file, to_yaml(&t)).expect("write");
+        let (code, out) = run(Command::new(&python).arg("-c").arg(read_back).arg(&file));
+        assert_eq!(code, 0, "{out}");
+        let back: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        assert_eq!(back, t, "{stage}: YAML read back differs");
+    }
+}
