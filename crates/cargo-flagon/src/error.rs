@@ -32,7 +32,7 @@ pub enum CliError {
     /// Configuration, model, build or rendering of `package` (boxed: its errors are large).
     Package(Box<PackageError>),
     /// Observing, planning or executing against AWS, or the deployed state.
-    Aws(flagon_aws::AwsError),
+    Aws(Box<flagon_aws::AwsError>),
     /// A mistake in the command line that clap cannot see (a template name, a destination).
     User {
         /// What we failed to do, after "failed to".

@@ -117,7 +117,7 @@ pub fn deployable_model(
 }
 
 /// Prints a step as it starts, `[3/24] create function app-dev-f`.
-pub fn print_progress(progress: flagon_aws::Progress<'_>) {
+pub fn print_progress(progress: &flagon_aws::Progress<'_>) {
     if let flagon_aws::Progress::Started { index, total, step } = progress {
         eprintln!("[{index}/{total}] {}", step.describe());
     }
@@ -125,6 +125,6 @@ pub fn print_progress(progress: flagon_aws::Progress<'_>) {
 
 impl From<AwsError> for CliError {
     fn from(err: AwsError) -> Self {
-        CliError::Aws(err)
+        CliError::Aws(Box::new(err))
     }
 }

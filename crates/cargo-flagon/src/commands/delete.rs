@@ -27,7 +27,7 @@ pub fn run(args: &DeleteArgs) -> Result<(), CliError> {
         return Ok(());
     };
     let plan = runtime()?.block_on(async {
-        args.aws.connect().await.delete(&state.app, stage, &path, &mut print_progress).await
+        args.aws.connect().await.delete(&state.app, stage, &path, &mut |p| print_progress(&p)).await
     })?;
     println!("deleted {} resources of {} ({stage})", plan.changes.len(), state.app);
     Ok(())
