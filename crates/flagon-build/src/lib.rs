@@ -44,6 +44,7 @@ pub use error::BuildError;
 pub use manifest::{ManifestOptions, build_debug, manifest, manifest_of};
 pub use package::{
     PackageError, PackageFormat, PackageOptions, PackageOutput, TemplateFormat, package,
+    stage_architectures,
 };
 pub use package_zip::{BOOTSTRAP, code_sha256, write_bootstrap_zip, zip_bootstrap};
 pub use project::{CONFIG_FILE, Project, cargo_program};

@@ -104,6 +104,19 @@ impl From<Architecture> for Arch {
     }
 }
 
+/// The architectures the functions of `stage` run on, per Flagon.toml (default `x86_64`):
+/// the zips `package` and `deploy` build. Needs the manifest, hence a debug build.
+pub fn stage_architectures(
+    project: &Project,
+    stage: &str,
+    manifest_options: &ManifestOptions,
+) -> Result<Vec<Arch>, PackageError> {
+    let config = Config::load_project(&project.root)?;
+    let manifest = crate::manifest(project, manifest_options)?;
+    let model = Model::build(&manifest, &config, stage, &Overrides::default())?;
+    Ok(model.architectures().into_iter().map(Arch::from).collect())
+}
+
 /// Builds, renders and writes the package of `project` into `out_dir`.
 pub fn package(
     project: &Project,

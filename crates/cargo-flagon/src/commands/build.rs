@@ -11,7 +11,8 @@ use crate::error::CliError;
 /// Build the release `bootstrap` for Lambda (provided.al2023) and zip it.
 ///
 /// Writes `.flagon/build/<arch>/bootstrap` and `.flagon/build/<arch>/bootstrap.zip` in the
-/// project. The binary is checked before it is zipped: it must be for the requested CPU and
+/// project, for `--arch`, or else for every architecture the stage's functions use (set by
+/// `architecture` in Flagon.toml, default x86_64; finding them builds the app in debug once). The binary is checked before it is zipped: it must be for the requested CPU and
 /// need no glibc newer than 2.34 (Amazon Linux 2023). The zip is reproducible: the same
 /// binary gives the same bytes and the same CodeSha256, which is printed.
 ///
@@ -22,9 +23,9 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// The CPU architecture of the Lambda function.
-    #[arg(long, value_enum, default_value_t = ArchArg::X86_64)]
-    pub arch: ArchArg,
+    /// The CPU architecture to build for; default: those the stage's functions use.
+    #[arg(long, value_enum)]
+    pub arch: Option<ArchArg>,
 
     /// How to build a binary that starts on Amazon Linux 2023. `auto` picks the first that
     /// works of: zigbuild (cargo-zigbuild, links glibc 2.17, cross-compiles; needs
@@ -34,7 +35,8 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value_t = ToolchainArg::Auto)]
     pub toolchain: ToolchainArg,
 
-    /// Where to write `bootstrap` and `bootstrap.zip`, instead of `.flagon/build/<arch>/`.
+    /// Where to write `bootstrap` and `bootstrap.zip`, instead of `.flagon/build/<arch>/`
+    /// (`DIR/<arch>/` when the stage uses both architectures).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
@@ -87,14 +89,14 @@ impl From<ToolchainArg> for Toolchain {
 }
 
 impl BuildArgs {
-    /// The library's options for these flags.
-    pub fn options(&self) -> BuildOptions {
+    /// The library's options for these flags, building for `arch` into `out_dir`.
+    pub fn options(&self, arch: Arch, out_dir: Option<PathBuf>) -> BuildOptions {
         BuildOptions {
-            arch: self.arch.into(),
+            arch,
             toolchain: self.toolchain.into(),
             locked: self.cargo.locked,
             offline: self.cargo.offline,
-            out_dir: self.out_dir.clone(),
+            out_dir,
             ..BuildOptions::default()
         }
     }
@@ -103,19 +105,34 @@ impl BuildArgs {
 /// Runs `cargo flagon build`.
 pub fn run(args: &BuildArgs) -> Result<(), CliError> {
     let project = args.project.project()?;
-    let output = flagon_build::build(&project, &args.options())?;
-    let glibc = output.max_glibc.map_or_else(
-        || "static, no glibc".to_owned(),
-        |version| format!("needs up to {version}"),
-    );
-    println!(
-        "built {} for {} with {} ({glibc})\n{} ({} bytes)\nCodeSha256 {}",
-        project.bin,
-        output.arch,
-        output.strategy.name(),
-        output.zip.display(),
-        output.zip_size,
-        output.code_sha256
-    );
+    let arches = match args.arch {
+        Some(arch) => vec![arch.into()],
+        None => {
+            flagon_build::stage_architectures(&project, &args.project.stage, &args.cargo.into())?
+        }
+    };
+    for &arch in &arches {
+        let out_dir = args.out_dir.as_ref().map(|dir| {
+            if arches.len() > 1 {
+                dir.join(arch.as_str())
+            } else {
+                dir.clone()
+            }
+        });
+        let output = flagon_build::build(&project, &args.options(arch, out_dir))?;
+        let glibc = output.max_glibc.map_or_else(
+            || "static, no glibc".to_owned(),
+            |version| format!("needs up to {version}"),
+        );
+        println!(
+            "built {} for {} with {} ({glibc})\n{} ({} bytes)\nCodeSha256 {}",
+            project.bin,
+            output.arch,
+            output.strategy.name(),
+            output.zip.display(),
+            output.zip_size,
+            output.code_sha256
+        );
+    }
     Ok(())
 }
