@@ -147,3 +147,47 @@ fn generated_manifest_depends_on_the_released_flagon_by_default() {
         "{cargo_toml}"
     );
 }
+
+#[test]
+fn build_without_arch_follows_the_stage_architecture_in_flagon_toml() {
+    let (_dir, project) = generate("minimal");
+    let config = project.join("Flagon.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "[stages.prod]\n",
+            "[stages.prod]\narchitecture = \"arm64\"\n",
+        ),
+    )
+    .unwrap();
+
+    // A native build cannot make an arm64 binary on an x86_64 host (nor x86_64 on arm64): the
+    // error names the architecture the stage asked for, before any release build.
+    let host_is_x86 = cfg!(target_arch = "x86_64");
+    let (stage, expected) = if host_is_x86 {
+        ("prod", "arm64")
+    } else {
+        ("dev", "x86_64")
+    };
+    let output = cargo_flagon(&[
+        "build",
+        "--stage",
+        stage,
+        "--toolchain",
+        "native",
+        "--project-dir",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("builds a {expected} Lambda binary")),
+        "{stderr}"
+    );
+}
