@@ -187,7 +187,7 @@ fn build_without_arch_follows_the_stage_architecture_in_flagon_toml() {
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(&format!("builds a {expected} Lambda binary")),
+        stderr.contains(&format!("builds an {expected} Lambda binary")),
         "{stderr}"
     );
 }

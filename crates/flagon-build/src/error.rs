@@ -69,7 +69,7 @@ pub enum BuildError {
     #[error("read the app's manifest")]
     Manifest(#[from] flagon_manifest::ManifestError),
     /// No toolchain can build a binary that starts on Amazon Linux 2023 for this architecture.
-    #[error("find a toolchain that builds a {arch} Lambda binary: {reason}")]
+    #[error("find a toolchain that builds an {arch} Lambda binary: {reason}")]
     Toolchain {
         /// The requested architecture.
         arch: &'static str,

@@ -102,10 +102,14 @@ impl Toolchain {
                     Ok(strategy) => return Ok(strategy),
                     Err(err) => err,
                 };
-                Err(missing(
-                    format!("cargo-zigbuild is unusable ({}); no musl target; no native build ({native_err})", zig_err.0),
-                    format!("{}; or, for a host-arch build, `rustup target add {}`", zig_err.1, arch.musl_target()),
-                ))
+                let on_host = Arch::host() == Some(arch);
+                let musl = if on_host { "no musl target" } else { "musl only builds for the host" };
+                let help = if on_host {
+                    format!("{}; or `rustup target add {}`", zig_err.1, arch.musl_target())
+                } else {
+                    zig_err.1
+                };
+                Err(missing(format!("{}; {musl}; no native build: {native_err}", zig_err.0), help))
             }
         }
     }
