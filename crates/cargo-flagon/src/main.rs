@@ -6,10 +6,17 @@
 //! works too).
 //!
 //! ```text
-//! cargo flagon new myapp --template rest-api
-//! cd myapp && cargo test
-//! cargo flagon build --arch arm64       # .flagon/build/arm64/bootstrap.zip
+//! cargo flagon new myapp --template rest-api   # or events, minimal
+//! cd myapp && cargo test                       # the app's own tests, in-process
+//! cargo flagon local                           # the API on 127.0.0.1, functions invocable
+//! cargo flagon build --arch arm64              # .flagon/build/arm64/bootstrap.zip
+//! cargo flagon package out --template-format yaml   # out/sam.yaml + out/deployment.zip
+//! cargo flagon deploy --stage prod
 //! ```
+//!
+//! `cargo flagon --help` lists every command; `cargo flagon <COMMAND> --help` explains one.
+//! The app is learned only from its manifest: every command that needs it builds the app
+//! (debug) and runs it with `FLAGON_MANIFEST=1` (`flagon_build::manifest`).
 //!
 //! The CLI is thin. Each command is a module in [`commands`] holding a clap args struct
 //! (its doc comments are the `--help`) that it converts into the option struct of the
