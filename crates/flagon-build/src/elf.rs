@@ -119,7 +119,17 @@ pub fn check_bootstrap(
     max: GlibcVersion,
 ) -> Result<ElfReport, BuildError> {
     let bytes = std::fs::read(path).map_err(BuildError::io("read", path))?;
-    let report = inspect(&bytes, path)?;
+    check_bytes(&bytes, path, arch, max)
+}
+
+/// [`check_bootstrap`] on a binary already in memory; `path` names it in errors.
+pub fn check_bytes(
+    bytes: &[u8],
+    path: &Path,
+    arch: Arch,
+    max: GlibcVersion,
+) -> Result<ElfReport, BuildError> {
+    let report = inspect(bytes, path)?;
     if report.arch != Some(arch) {
         return Err(BuildError::WrongArch {
             path: path.to_path_buf(),

@@ -7,6 +7,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -47,10 +48,35 @@ pub fn code_sha256(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
 }
 
-/// Writes to a temporary file beside `path`, then renames: a reader never sees half a zip.
+/// Writes to a temporary file beside `path`, then renames: a reader never sees half a file,
+/// and two builds of one project at once (parallel tests, two terminals) each rename a
+/// complete file of their own into place.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    let tmp = path.with_extension("tmp");
+    write_atomically_with_mode(path, bytes, None)
+}
+
+/// [`write_atomically`], setting the Unix mode of the file (`0o755` for an executable).
+pub(crate) fn write_atomically_with_mode(
+    path: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+) -> Result<(), BuildError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.{unique}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(BuildError::io("write", &tmp))?;
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))
+            .map_err(BuildError::io("set the permissions of", &tmp))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     std::fs::rename(&tmp, path).map_err(BuildError::io("rename into place", path))
 }
 

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::elf::{AL2023_GLIBC, GlibcVersion, check_bootstrap};
-use crate::package_zip::{BOOTSTRAP, write_bootstrap_zip};
+use crate::elf::{AL2023_GLIBC, GlibcVersion, check_bytes};
+use crate::package_zip::{
+    BOOTSTRAP, code_sha256, write_atomically, write_atomically_with_mode, zip_bootstrap,
+};
 use crate::{Arch, BuildError, Project, Strategy, Toolchain, cargo};
 
 /// The release-profile settings of the bootstrap, passed with `cargo --config` so the user's
@@ -72,7 +74,10 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildOutput, B
     let strategy = options.toolchain.resolve(options.arch)?;
     let command = release_command(project, options, &strategy);
     let executable = cargo::build_executable(command, &project.bin)?;
-    let report = check_bootstrap(&executable, options.arch, options.max_glibc)?;
+    // Read once: what is checked is exactly what is zipped, even if another build replaces
+    // the executable in the target directory meanwhile.
+    let binary = std::fs::read(&executable).map_err(BuildError::io("read", &executable))?;
+    let report = check_bytes(&binary, &executable, options.arch, options.max_glibc)?;
 
     let out_dir = options
         .out_dir
@@ -80,13 +85,15 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildOutput, B
         .unwrap_or_else(|| project.lambda_dir(options.arch));
     std::fs::create_dir_all(&out_dir).map_err(BuildError::io("create directory", &out_dir))?;
     let bootstrap = out_dir.join(BOOTSTRAP);
-    std::fs::copy(&executable, &bootstrap)
-        .map_err(BuildError::io("copy the binary to", &bootstrap))?;
+    write_atomically_with_mode(&bootstrap, &binary, Some(0o755))?;
     let zip = out_dir.join("bootstrap.zip");
-    let code_sha256 = write_bootstrap_zip(&bootstrap, &zip)?;
-    let zip_size = std::fs::metadata(&zip)
-        .map_err(BuildError::io("read", &zip))?
-        .len();
+    let zipped = zip_bootstrap(&binary).map_err(|source| BuildError::Zip {
+        path: zip.clone(),
+        source,
+    })?;
+    write_atomically(&zip, &zipped)?;
+    let code_sha256 = code_sha256(&zipped);
+    let zip_size = zipped.len() as u64;
     Ok(BuildOutput {
         arch: options.arch,
         strategy,
