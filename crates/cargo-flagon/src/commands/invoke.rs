@@ -66,8 +66,19 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub release: bool,
 
-    /// The region reported to the function [default: $AWS_REGION, or us-east-1].
+    /// Invoke the stage's deployed function on AWS instead of a local build (the event
+    /// options work the same; the answer and the log tail are printed).
     #[arg(long)]
+    pub remote: bool,
+
+    /// The named profile of `~/.aws/config` to use with --remote.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AWS region: with --remote, the deployed function's [default: as the AWS SDK
+    /// resolves it]; locally, the one reported to the function [default: $AWS_REGION, or
+    /// us-east-1].
+    #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 }
 
@@ -124,6 +135,75 @@ pub fn run(args: &InvokeArgs) -> Result<(), CliError> {
     let project = args.project.project()?;
     let source = args.source()?;
     init_logging();
+    if args.remote {
+        return invoke_remote(args, project, source);
+    }
+    let app = local_app(args, project)?;
+    let invocation = runtime()?.block_on(async move {
+        let function = app
+            .function(&args.name)
+            .ok_or_else(|| unknown(&app, &args.name))?;
+        let event = event_source::event(&app, function, source)?;
+        Emulator::new(app)
+            .invoke(&args.name, event.to_string().into())
+            .await
+    });
+    let invocation = invocation.map_err(cli_error)?;
+    print_outcome(&args.name, &invocation.outcome)
+}
+
+/// The event for `--remote`: a file, stdin or JSON as given; a generated one needs the
+/// app's triggers, so the app is built (debug) and asked for its manifest first.
+fn invoke_remote(
+    args: &InvokeArgs,
+    project: flagon_build::Project,
+    source: EventSource,
+) -> Result<(), CliError> {
+    let event = match source {
+        EventSource::File(_) | EventSource::Stdin | EventSource::Json(_) => {
+            let placeholder = flagon_local::FunctionSpec::new(args.name.clone(), Vec::new());
+            let app = flagon_local::AppSpec {
+                app: String::new(),
+                region: region(args.region.as_deref()),
+                api: None,
+                api_type: flagon_local::ApiType::Rest,
+                api_stage: String::new(),
+                functions: Vec::new(),
+            };
+            event_source::event(&app, &placeholder, source).map_err(cli_error)?
+        }
+        generated => {
+            let app = local_app(args, project)?;
+            let function = app
+                .function(&args.name)
+                .ok_or_else(|| unknown(&app, &args.name))
+                .map_err(cli_error)?;
+            event_source::event(&app, function, generated).map_err(cli_error)?
+        }
+    };
+    let answer = super::remote::invoke_remote(
+        &args.project,
+        args.profile.as_deref(),
+        args.region.as_deref(),
+        &args.name,
+        event.to_string().into_bytes(),
+    )?;
+    print_outcome(&args.name, &Outcome::Response(answer.into()))
+}
+
+fn unknown(app: &flagon_local::AppSpec, name: &str) -> LocalError {
+    let known: Vec<&str> = app.functions.iter().map(|f| f.name.as_str()).collect();
+    LocalError::UnknownFunction {
+        name: name.to_owned(),
+        known: known.join(", "),
+    }
+}
+
+/// Builds the app and reads its configuration, as `local` does.
+fn local_app(
+    args: &InvokeArgs,
+    project: flagon_build::Project,
+) -> Result<flagon_local::AppSpec, CliError> {
     let configure = configure(
         project.config_path.clone(),
         args.project.stage.clone(),
@@ -140,23 +220,16 @@ pub fn run(args: &InvokeArgs) -> Result<(), CliError> {
         bin: Some(project.bin),
         release: args.release,
     };
-    let invocation = runtime()?.block_on(async move {
-        let built = app::build(&app_source).await?;
-        let spec = app::configured_spec(&built, &settings, Some(&configure))?;
-        let emulator = Emulator::new(spec);
-        let app = emulator.app();
-        let function = app.function(&args.name).ok_or_else(|| {
-            let known: Vec<&str> = app.functions.iter().map(|f| f.name.as_str()).collect();
-            LocalError::UnknownFunction {
-                name: args.name.clone(),
-                known: known.join(", "),
-            }
-        })?;
-        let event = event_source::event(&app, function, source)?;
-        emulator.invoke(&args.name, event.to_string().into()).await
-    });
-    let invocation = invocation.map_err(cli_error)?;
-    match &invocation.outcome {
+    runtime()?
+        .block_on(async {
+            let built = app::build(&app_source).await?;
+            app::configured_spec(&built, &settings, Some(&configure))
+        })
+        .map_err(cli_error)
+}
+
+fn print_outcome(name: &str, outcome: &Outcome) -> Result<(), CliError> {
+    match outcome {
         Outcome::Response(body) => {
             let mut stdout = std::io::stdout();
             let _ = stdout.write_all(body);
@@ -166,10 +239,7 @@ pub fn run(args: &InvokeArgs) -> Result<(), CliError> {
         Outcome::Error { error_type, body } => {
             eprintln!("{}", String::from_utf8_lossy(body));
             Err(CliError::User {
-                message: format!(
-                    "invoke `{}`: the function returned an error ({error_type})",
-                    args.name
-                ),
+                message: format!("invoke `{name}`: the function returned an error ({error_type})"),
                 help: None,
             })
         }
