@@ -10,7 +10,10 @@
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// An app that cannot be declared or cannot start.
-#[derive(Debug, thiserror::Error)]
+///
+/// Its `Debug` is the readable message, so that `fn main() -> Result<(), flagon::Error>`
+/// prints `Error: failed to run the app: ...` rather than a variant name.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A declaration is invalid (bad path template, duplicate name, invalid schedule, ...).
@@ -52,6 +55,13 @@ pub enum Error {
     /// The manifest could not be written to stdout.
     #[error("print the manifest: {0}")]
     Print(#[from] std::io::Error),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Every message already ends with its cause.
+        write!(f, "failed to {self}")
+    }
 }
 
 impl Error {

@@ -50,6 +50,21 @@ fn required(name: &'static str) -> Result<String, Error> {
     }
 }
 
+/// Handler failures, panics and undecodable messages are logged with `tracing`; on Lambda
+/// they must reach CloudWatch, so a plain stderr subscriber is installed unless the app set
+/// one. `RUST_LOG` filters it (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Err means the app installed its own subscriber: keep it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .without_time()
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 impl App {
     /// Runs the app in the mode its environment asks for (see the [module docs](crate::runtime)).
     pub async fn run(self) -> Result<(), Error> {
@@ -77,6 +92,7 @@ impl App {
                 problem: format!("is `{memory}`, not a whole number of megabytes"),
             });
         }
+        init_logging();
         if !dispatcher.has_handler(&handler) {
             return Err(Error::UnknownHandler {
                 handler,

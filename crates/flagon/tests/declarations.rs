@@ -166,3 +166,12 @@ fn manifest_lists_every_trigger_with_its_parameters() {
         json!({"type": "s3", "bucket": "b", "events": ["s3:ObjectCreated:*"], "prefix": "in/", "suffix": ".png"})
     );
 }
+
+#[test]
+fn debug_of_an_error_is_its_message_for_main_returning_result() {
+    let err = App::new("a")
+        .route("users", get(index))
+        .manifest()
+        .unwrap_err();
+    assert_eq!(format!("{err:?}"), format!("failed to {err}"));
+}

@@ -266,3 +266,39 @@ async fn an_event_of_the_wrong_shape_names_the_expected_type() {
         assert_eq!(error.error_type(), "Flagon.EventShape");
     }
 }
+
+#[tokio::test]
+async fn json_text_dispatch_answers_as_value_dispatch_does() {
+    // Lambda mode reads the event from its JSON text; the test client from a `Value`.
+    let client = Client::new(app(&Seen::default())).unwrap();
+    let dispatcher = client.dispatcher();
+    let mut escaped = fixture("apigw-rest-request.json");
+    // Escapes force owned strings in the borrowed reader.
+    escaped["path"] = json!("/caf\u{e9}/\"quoted\"");
+    escaped["multiValueHeaders"]["X-Note"] = json!(["line\none"]);
+    for event in [
+        fixture("apigw-rest-request.json"),
+        fixture("apigw-http-request.json"),
+        escaped,
+    ] {
+        let text = event.to_string();
+        let from_text = dispatcher
+            .dispatch_json("api_handler", &text, Default::default())
+            .await
+            .unwrap();
+        let from_value = client.invoke("api_handler", event).await.unwrap();
+        assert_eq!(from_text, from_value);
+    }
+    let text = fixture("s3-put.json").to_string();
+    assert!(
+        dispatcher
+            .dispatch_json("s3", &text, Default::default())
+            .await
+            .is_ok()
+    );
+    let error = dispatcher
+        .dispatch_json("s3", "{not json", Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type(), "Flagon.EventShape");
+}

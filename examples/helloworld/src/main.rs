@@ -6,7 +6,8 @@ async fn main() -> std::process::ExitCode {
     match helloworld::app().run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: failed to {error}");
+            // `Debug` of `flagon::Error` is its readable message, "failed to ...".
+            eprintln!("error: {error:?}");
             std::process::ExitCode::FAILURE
         }
     }
