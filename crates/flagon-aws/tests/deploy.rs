@@ -267,10 +267,38 @@ async fn delete_removes_everything_and_is_idempotent() {
     let setup = moto.aws(CallLog::new()).await;
     let stream_arn = create_sources(&moto, &setup).await;
     let model = model(&manifest(&stream_arn), dir.path(), b"v1");
+    // Someone else's entry in the bucket's notification configuration.
+    let theirs = aws_sdk_s3::types::LambdaFunctionConfiguration::builder()
+        .id("someone-else")
+        .lambda_function_arn("arn:aws:lambda:us-east-1:123456789012:function:other")
+        .events(aws_sdk_s3::types::Event::from("s3:ObjectRemoved:*"))
+        .build()
+        .unwrap();
+    setup
+        .s3_client()
+        .put_bucket_notification_configuration()
+        .bucket("uploads")
+        .notification_configuration(
+            aws_sdk_s3::types::NotificationConfiguration::builder()
+                .lambda_function_configurations(theirs)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     let log = CallLog::new();
     let aws = moto.aws(log.clone()).await;
     deploy(&aws, &model, dir.path()).await;
     let path = state_path(dir.path(), "dev");
+    let ids = |entries: Vec<flagon_plan::LambdaNotification>| {
+        entries.into_iter().map(|e| e.id).collect::<Vec<_>>()
+    };
+    let entries = aws.lambda_notifications("uploads").await.unwrap().unwrap();
+    assert_eq!(
+        ids(entries),
+        ["someone-else", "shop-dev-on_upload"],
+        "merged, not overwritten"
+    );
 
     // Something removed by hand is not an error.
     aws.lambda_client()
@@ -288,10 +316,8 @@ async fn delete_removes_everything_and_is_idempotent() {
     assert!(load_state(&path).unwrap().unwrap().resources.is_empty());
     let functions = aws.lambda_client().list_functions().send().await.unwrap();
     assert_eq!(functions.functions().len(), 0);
-    assert_eq!(
-        aws.lambda_notifications("uploads").await.unwrap(),
-        Some(vec![])
-    );
+    let entries = aws.lambda_notifications("uploads").await.unwrap().unwrap();
+    assert_eq!(ids(entries), ["someone-else"], "only our entry is removed");
     let subs = aws
         .sns_client()
         .list_subscriptions_by_topic()

@@ -424,3 +424,35 @@ fn is_iam_propagation<E: aws_sdk_lambda::error::ProvideErrorMetadata>(e: &E) -> 
         && e.message()
             .is_some_and(|m| m.contains("cannot be assumed") || m.contains("role"))
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_lambda::error::ErrorMetadata;
+    use aws_sdk_lambda::operation::create_function::CreateFunctionError;
+    use aws_sdk_lambda::types::error::InvalidParameterValueException;
+
+    use super::is_iam_propagation;
+
+    fn invalid_parameter(message: &str) -> CreateFunctionError {
+        let meta = ErrorMetadata::builder()
+            .code("InvalidParameterValueException")
+            .message(message)
+            .build();
+        CreateFunctionError::InvalidParameterValueException(
+            InvalidParameterValueException::builder()
+                .message(message)
+                .meta(meta)
+                .build(),
+        )
+    }
+
+    #[test]
+    fn new_role_not_yet_assumable_is_retried_other_invalid_parameters_are_not() {
+        assert!(is_iam_propagation(&invalid_parameter(
+            "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(!is_iam_propagation(&invalid_parameter(
+            "Unzipped size must be smaller than 262144000 bytes"
+        )));
+    }
+}
