@@ -421,8 +421,7 @@ fn tracing(xray: bool) -> TracingConfig {
 /// Lambda's answer while a role just created is not yet assumable.
 fn is_iam_propagation<E: aws_sdk_lambda::error::ProvideErrorMetadata>(e: &E) -> bool {
     code_of(e) == Some("InvalidParameterValueException")
-        && e.message()
-            .is_some_and(|m| m.contains("cannot be assumed") || m.contains("role"))
+        && e.message().is_some_and(|m| m.contains("cannot be assumed"))
 }
 
 #[cfg(test)]
@@ -450,6 +449,9 @@ mod tests {
     fn new_role_not_yet_assumable_is_retried_other_invalid_parameters_are_not() {
         assert!(is_iam_propagation(&invalid_parameter(
             "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(!is_iam_propagation(&invalid_parameter(
+            "The role arn:aws:iam::123456789012:role/typo does not exist"
         )));
         assert!(!is_iam_propagation(&invalid_parameter(
             "Unzipped size must be smaller than 262144000 bytes"
