@@ -20,6 +20,21 @@ pub struct ConnectOptions {
     pub region: Option<String>,
     /// An endpoint for every service (tests; `AWS_ENDPOINT_URL` does the same).
     pub endpoint_url: Option<String>,
+    /// Fixed credentials (access key id, secret) instead of the SDK's chain: for emulators.
+    pub static_credentials: Option<(String, String)>,
+}
+
+impl ConnectOptions {
+    /// An AWS emulator (moto, LocalStack) at `endpoint_url`: region `us-east-1`, the fixed
+    /// credentials `testing`/`testing` emulators accept.
+    pub fn emulator(endpoint_url: impl Into<String>) -> Self {
+        Self {
+            profile: None,
+            region: Some("us-east-1".to_owned()),
+            endpoint_url: Some(endpoint_url.into()),
+            static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
+        }
+    }
 }
 
 /// Clients of every service Flagon uses, sharing one [`CallLog`].
@@ -54,6 +69,15 @@ impl Aws {
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some((key, secret)) = &options.static_credentials {
+            loader = loader.credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                key,
+                secret,
+                None,
+                None,
+                "flagon-static",
+            ));
         }
         let sdk = loader.load().await;
         Self::from_sdk_config(&sdk, log)

@@ -36,6 +36,7 @@ impl AwsArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: None,
+            static_credentials: None,
         }
     }
 
@@ -61,7 +62,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::User { message: format!("start the async runtime: {e}"), help: None })
+        .map_err(|e| CliError::User {
+            message: format!("start the async runtime: {e}"),
+            help: None,
+        })
 }
 
 /// `<project>/.flagon/deployed/<stage>.json`.
@@ -73,13 +77,21 @@ pub fn state_path(project: &Project, stage: &str) -> PathBuf {
 pub fn deployed_state(project: &Project, stage: &str) -> Result<State, CliError> {
     let path = state_path(project, stage);
     flagon_aws::load_state(&path)?.ok_or_else(|| CliError::User {
-        message: format!("find a deployment of stage {stage}: {} does not exist", path.display()),
-        help: Some(format!("deploy it first: cargo flagon deploy --stage {stage}")),
+        message: format!(
+            "find a deployment of stage {stage}: {} does not exist",
+            path.display()
+        ),
+        help: Some(format!(
+            "deploy it first: cargo flagon deploy --stage {stage}"
+        )),
     })
 }
 
 fn user(err: impl std::fmt::Display) -> CliError {
-    CliError::User { message: err.to_string(), help: None }
+    CliError::User {
+        message: err.to_string(),
+        help: None,
+    }
 }
 
 /// The stage's model with the release zip of every architecture it uses attached.
@@ -110,8 +122,18 @@ pub fn deployable_model(
                 ..BuildOptions::default()
             },
         )?;
-        eprintln!("built {} ({arch}, CodeSha256 {})", built.zip.display(), built.code_sha256);
-        model.attach_code(architecture, &Code { zip_path: built.zip, sha256: built.code_sha256 });
+        eprintln!(
+            "built {} ({arch}, CodeSha256 {})",
+            built.zip.display(),
+            built.code_sha256
+        );
+        model.attach_code(
+            architecture,
+            &Code {
+                zip_path: built.zip,
+                sha256: built.code_sha256,
+            },
+        );
     }
     Ok((found, model))
 }

@@ -27,8 +27,16 @@ pub fn run(args: &DeleteArgs) -> Result<(), CliError> {
         return Ok(());
     };
     let plan = runtime()?.block_on(async {
-        args.aws.connect().await.delete(&state.app, stage, &path, &mut |p| print_progress(&p)).await
+        args.aws
+            .connect()
+            .await
+            .delete(&state.app, stage, &path, &mut |p| print_progress(&p))
+            .await
     })?;
-    println!("deleted {} resources of {} ({stage})", plan.changes.len(), state.app);
+    println!(
+        "deleted {} resources of {} ({stage})",
+        plan.changes.len(),
+        state.app
+    );
     Ok(())
 }

@@ -27,7 +27,11 @@ pub fn run(args: &DeployArgs) -> Result<(), CliError> {
     let (project, model) = deployable_model(&args.project, &args.build)?;
     let path = state_path(&project, &args.project.stage);
     let report = runtime()?.block_on(async {
-        args.aws.connect().await.deploy(&model, &path, &mut |p| print_progress(&p)).await
+        args.aws
+            .connect()
+            .await
+            .deploy(&model, &path, &mut |p| print_progress(&p))
+            .await
     })?;
     if report.plan.is_noop() {
         eprintln!("no changes");

@@ -29,8 +29,13 @@ pub struct LogsArgs {
 
 /// `30s`, `10m`, `2h`, `1d` (a bare number is seconds).
 pub fn parse_age(text: &str) -> Result<Duration, String> {
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
-    let n: u64 = number.parse().map_err(|_| format!("`{text}` is not an age like 10m"))?;
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not an age like 10m"))?;
     let seconds = match unit {
         "" | "s" => 1,
         "m" => 60,
@@ -46,13 +51,20 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     let project = args.project.project()?;
     let state = deployed_state(&project, &args.project.stage)?;
     let function = flagon_aws::resolve_function(&state, &args.name)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let start = now.saturating_sub(args.since).as_millis();
     let start = i64::try_from(start).unwrap_or(i64::MAX);
     runtime()?.block_on(async {
         let aws = args.aws.connect().await;
         aws.logs(&function, start, args.follow, &mut |line| {
-            println!("{} {} {}", format_time(line.timestamp), line.stream, line.message);
+            println!(
+                "{} {} {}",
+                format_time(line.timestamp),
+                line.stream,
+                line.message
+            );
         })
         .await
     })?;

@@ -29,9 +29,8 @@ pub struct PlanArgs {
 pub fn run(args: &PlanArgs) -> Result<(), CliError> {
     let (project, model) = deployable_model(&args.project, &args.build)?;
     let path = state_path(&project, &args.project.stage);
-    let (plan, _, _) = runtime()?.block_on(async {
-        args.aws.connect().await.plan_deploy(&model, &path).await
-    })?;
+    let (plan, _, _) =
+        runtime()?.block_on(async { args.aws.connect().await.plan_deploy(&model, &path).await })?;
     if args.json {
         println!("{}", plan.to_json());
     } else {

@@ -9,7 +9,10 @@ use crate::error::CliError;
 /// Invokes the deployed function `name` (as the app declares it) of the stage with
 /// `payload`; prints the log tail on stderr and returns the function's answer. A function
 /// error is a [`CliError::User`] that carries the function's error payload.
-#[allow(dead_code, reason = "called by `invoke --remote` once the invoke module wires the flag")]
+#[allow(
+    dead_code,
+    reason = "called by `invoke --remote` once the invoke module wires the flag"
+)]
 pub fn invoke_remote(
     project: &ProjectArgs,
     profile: Option<&str>,
@@ -17,13 +20,15 @@ pub fn invoke_remote(
     name: &str,
     payload: Vec<u8>,
 ) -> Result<Vec<u8>, CliError> {
-    let aws = AwsArgs { profile: profile.map(str::to_owned), region: region.map(str::to_owned) };
+    let aws = AwsArgs {
+        profile: profile.map(str::to_owned),
+        region: region.map(str::to_owned),
+    };
     let found = project.project()?;
     let state = deployed_state(&found, &project.stage)?;
     let function = flagon_aws::resolve_function(&state, name)?;
-    let result = runtime()?.block_on(async {
-        aws.connect().await.invoke(&function, payload).await
-    })?;
+    let result =
+        runtime()?.block_on(async { aws.connect().await.invoke(&function, payload).await })?;
     if let Some(tail) = &result.log_tail {
         eprint!("{tail}");
     }

@@ -16,7 +16,10 @@ pub fn run(args: &UrlArgs) -> Result<(), CliError> {
     let project = args.project.project()?;
     let state = deployed_state(&project, &args.project.stage)?;
     let url = flagon_aws::api_url(&state).ok_or_else(|| CliError::User {
-        message: format!("find the API of stage {}: the app has no routes", args.project.stage),
+        message: format!(
+            "find the API of stage {}: the app has no routes",
+            args.project.stage
+        ),
         help: None,
     })?;
     println!("{url}");
