@@ -40,7 +40,7 @@
 //!
 //! Module guide: [`App`] (declarations, names, the manifest), `http` (routes, API Gateway
 //! payloads, errors), `events` (typed events, triggers, batch failures), [`Dispatcher`] (the
-//! one dispatch path), [`runtime`] (modes and the environment it reads), [`test`] (the client
+//! one dispatch path), [`runtime`] (modes and the environment it reads), [`test`](mod@test) (the client
 //! and event generators).
 
 mod app;
