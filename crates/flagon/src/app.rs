@@ -56,6 +56,7 @@ pub struct App {
     name: String,
     routes: Vec<RouteDecl>,
     binary_media_types: Vec<String>,
+    layers: Vec<RouterLayer>,
     functions: Vec<FunctionDecl>,
     errors: Vec<Error>,
 }
@@ -74,6 +75,9 @@ struct FunctionDecl {
     trigger: Trigger,
     handler: Erased,
 }
+
+/// A layer applied to the finished router.
+pub(crate) type RouterLayer = Box<dyn FnOnce(axum::Router) -> axum::Router + Send>;
 
 /// The name of a handler from its type: the function item's name, `None` for a closure.
 fn handler_name<F>() -> Option<String> {
@@ -113,6 +117,7 @@ impl App {
             name,
             routes: Vec::new(),
             binary_media_types: Vec::new(),
+            layers: Vec::new(),
             functions: Vec::new(),
             errors,
         }
@@ -183,6 +188,33 @@ impl App {
     {
         self.binary_media_types
             .extend(types.into_iter().map(Into::into));
+        self
+    }
+
+    /// A tower layer around every route (and the 404 fallback), as `axum::Router::layer`
+    /// takes it: `Extension(state)` for shared state, tracing, timeouts, ... Layers apply in
+    /// declaration order, the last one outermost.
+    ///
+    /// ```
+    /// use flagon::prelude::*;
+    /// use axum::Extension;
+    ///
+    /// async fn greet(Extension(greeting): Extension<&'static str>) -> &'static str { greeting }
+    /// let app = App::new("demo").route("/", get(greet)).layer(Extension("hello"));
+    /// # let _ = app;
+    /// ```
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Response:
+            axum::response::IntoResponse + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Error:
+            Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
+        self.layers
+            .push(Box::new(move |router: axum::Router| router.layer(layer)));
         self
     }
 
@@ -436,7 +468,7 @@ impl App {
             .into_iter()
             .map(|r| (r.template, r.axum_path, r.route))
             .collect();
-        let dispatcher = Dispatcher::new(routes, self.binary_media_types, handlers)?;
+        let dispatcher = Dispatcher::new(routes, self.binary_media_types, self.layers, handlers)?;
         Ok((manifest, dispatcher))
     }
 }

@@ -11,6 +11,7 @@ use flagon_manifest::DEFAULT_API_FUNCTION;
 use lambda_runtime::Context;
 use serde_json::Value;
 
+use crate::app::RouterLayer;
 use crate::events::Erased;
 use crate::http::ApiHandler;
 use crate::http::route::MethodRoute;
@@ -27,12 +28,13 @@ impl Dispatcher {
     pub(crate) fn new(
         routes: Vec<(String, String, MethodRoute)>,
         binary_media_types: Vec<String>,
+        layers: Vec<RouterLayer>,
         handlers: HashMap<Arc<str>, Erased>,
     ) -> Result<Self, Error> {
         let api = if routes.is_empty() {
             None
         } else {
-            Some(ApiHandler::new(routes, binary_media_types)?)
+            Some(ApiHandler::new(routes, binary_media_types, layers)?)
         };
         Ok(Self {
             api,

@@ -96,10 +96,10 @@ pub mod prelude {
         SqsMessage, SqsTrigger, StartingPosition, any, delete, get, head, options, patch, post,
         put,
     };
-    pub use axum::Json;
     pub use axum::body::Bytes;
     pub use axum::extract::{Path, Query};
     pub use axum::http::{HeaderMap, StatusCode};
     pub use axum::response::{AppendHeaders, IntoResponse};
+    pub use axum::{Extension, Json};
     pub use serde_json::{Value, json};
 }

@@ -18,6 +18,7 @@
 //! | `/errors/{status}` | GET | every Chalice error status |
 //! | `/panic` | GET | a panicking handler is a 500 |
 //! | `/fail` | GET | an unexpected error is a 500 that leaks nothing |
+//! | `/greeting` | GET | shared state through a tower layer (`Extension`) |
 
 use std::collections::HashMap;
 
@@ -49,6 +50,8 @@ pub fn app() -> App {
         .route("/errors/{status}", get(error_status))
         .route("/panic", get(panics))
         .route("/fail", get(fails))
+        .route("/greeting", get(greeting))
+        .layer(Extension(Greeting("hello from a layer")))
         .on_s3_event(S3Trigger::bucket("mybucket").prefix("uploads/").suffix(".jpg"), on_upload)
         .on_sns_message(SnsTrigger::topic("alerts"), on_alert)
         .on_sqs_message(
@@ -167,6 +170,14 @@ async fn fails() -> Result<&'static str, ApiError> {
     Err(std::io::Error::other(
         "connection to db.internal:5432 refused",
     ))?
+}
+
+/// Shared state, given to every route by `App::layer(Extension(...))`.
+#[derive(Debug, Clone, Copy)]
+pub struct Greeting(pub &'static str);
+
+async fn greeting(Extension(Greeting(text)): Extension<Greeting>) -> String {
+    text.to_owned()
 }
 
 async fn on_upload(event: S3Event) -> Result<(), BoxError> {

@@ -326,3 +326,12 @@ async fn multi_value_query_parameters_reach_the_handler() {
         json!(["a", "b"])
     );
 }
+
+#[tokio::test]
+async fn tower_layers_apply_to_routes() {
+    for v in BOTH {
+        let r = client(v).get("/greeting").await;
+        assert_eq!(r.status, 200, "{v:?}");
+        assert_eq!(r.text(), "hello from a layer", "{v:?}");
+    }
+}

@@ -28,6 +28,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use crate::app::RouterLayer;
 use crate::{DispatchError, Error};
 use api_error::ApiError;
 use apigw::StagePrefix;
@@ -49,6 +50,7 @@ impl ApiHandler {
     pub(crate) fn new(
         routes: Vec<(String, String, MethodRoute)>,
         binary_media_types: Vec<String>,
+        layers: Vec<RouterLayer>,
     ) -> Result<Self, Error> {
         let mut router = Router::new();
         let mut route_roots = Vec::new();
@@ -99,9 +101,12 @@ impl ApiHandler {
                 Error::declaration(format!("route `{template}`"), reason.to_owned())
             })?;
         }
-        let router = router.fallback(|| async {
+        let mut router = router.fallback(|| async {
             ApiError::not_found("The requested resource was not found").into_response()
         });
+        for layer in layers {
+            router = layer(router);
+        }
         Ok(Self {
             router,
             binary_media_types: binary_media_types.into(),
