@@ -83,6 +83,20 @@ impl<S: Into<String>> FromIterator<S> for BatchResult {
 }
 
 /// What an event handler may return.
+///
+/// Anything else is refused at compile time, with a note listing these:
+///
+/// ```compile_fail
+/// use flagon::prelude::*;
+/// async fn counts(_: S3Event) -> u32 { 1 }
+/// let _ = App::new("a").on_s3_event(S3Trigger::bucket("b"), counts);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something an event handler can return",
+    label = "an event handler's future must output this",
+    note = "return `()`, a `flagon::BatchResult`, or a `Result` of either whose error converts \
+            into `flagon::BoxError` (e.g. `Result<(), flagon::BoxError>`)"
+)]
 pub trait IntoEventResult {
     /// The failed records (none for `()`), or the error that fails the whole invocation.
     fn into_event_result(self) -> Result<BatchResult, BoxError>;
