@@ -26,7 +26,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_for() { # url pid log
-  for _ in $(seq 600); do
+  for _ in $(seq 1500); do
     curl -fsS "$1" >/dev/null 2>&1 && return 0
     kill -0 "$2" 2>/dev/null || { echo "server exited; its log:" >&2; cat "$3" >&2; exit 1; }
     sleep 0.2
@@ -66,6 +66,8 @@ echo "==> cargo build --release (cargo-flagon, examples/helloworld)"
 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
   cargo build --locked --release -q --manifest-path "$ROOT/Cargo.toml" -p cargo-flagon
 CARGO_FLAGON="$ROOT/target/release/cargo-flagon"
+# The app, as `local --release` builds it, so that starting the server below is quick.
+cargo build --locked --release -q --manifest-path "$ROOT/examples/helloworld/Cargo.toml"
 
 FLAGON_PORT="$(free_port)"
 (cd "$ROOT/examples/helloworld" && exec "$CARGO_FLAGON" flagon local --release --port "$FLAGON_PORT" \
