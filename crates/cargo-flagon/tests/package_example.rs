@@ -77,7 +77,7 @@ fn cloudformation_yaml_package_is_a_valid_sam_template_with_the_merge_applied() 
     // The merge added an output and overrode one property, keeping the rest of the function.
     assert_eq!(
         template["Outputs"]["PackagedBy"]["Value"],
-        "flagon-package-test"
+        serde_json::json!({"Fn::Sub": "flagon-package-test in ${AWS::Region}"})
     );
     let api = &template["Resources"]["ApiHandlerFunction"]["Properties"];
     assert_eq!(api["MemorySize"], 1024);

@@ -59,15 +59,27 @@ fn tools_available(tools: &[(&str, bool)]) -> bool {
     false
 }
 
-/// cargo-zigbuild and zig (`zig` on PATH or the PyPI `ziglang` module).
+/// The Python to run `-m ziglang` with when neither `zig` nor the first `python3` on PATH
+/// has zig: the workspace's `.venv/bin/python3`, passed on as CARGO_ZIGBUILD_PYTHON_PATH
+/// (which cargo-zigbuild and flagon-build both read).
+pub fn venv_zig_python() -> Option<PathBuf> {
+    if succeeds("zig", &["version"]) || succeeds("python3", &["-m", "ziglang", "version"]) {
+        return None;
+    }
+    let python = workspace_root().join(".venv/bin/python3");
+    succeeds(python.to_str()?, &["-m", "ziglang", "version"]).then_some(python)
+}
+
+/// cargo-zigbuild and zig (`zig` on PATH, or the PyPI `ziglang` module of the first
+/// `python3` on PATH or of the workspace's venv).
 pub fn zigbuild_available() -> bool {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let zig = succeeds("zig", &["version"])
+        || succeeds("python3", &["-m", "ziglang", "version"])
+        || venv_zig_python().is_some();
     tools_available(&[
         ("cargo-zigbuild", succeeds(&cargo, &["zigbuild", "--help"])),
-        (
-            "ziglang",
-            succeeds("zig", &["version"]) || succeeds("python3", &["-m", "ziglang", "version"]),
-        ),
+        ("ziglang", zig),
     ])
 }
 
@@ -76,15 +88,19 @@ pub fn cfn_lint_available() -> bool {
     tools_available(&[("cfn-lint", succeeds("cfn-lint", &["--version"]))])
 }
 
-/// Runs `cargo flagon ARGS` with the venv on PATH and the shared target directory.
+/// Runs `cargo flagon ARGS` with the venv on PATH (and as zig's Python if need be) and the
+/// shared target directory.
 pub fn cargo_flagon(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"));
+    command
         .arg("flagon")
         .args(args)
         .env("PATH", path_with_venv())
-        .env("CARGO_TARGET_DIR", target_dir())
-        .output()
-        .unwrap()
+        .env("CARGO_TARGET_DIR", target_dir());
+    if let Some(python) = venv_zig_python() {
+        command.env("CARGO_ZIGBUILD_PYTHON_PATH", python);
+    }
+    command.output().unwrap()
 }
 
 pub fn assert_success(what: &str, output: &Output) {
