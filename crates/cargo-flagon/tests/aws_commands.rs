@@ -2,60 +2,16 @@
 //! the library (plan and deploy need a release build of an app: their library side is tested
 //! in flagon-aws, and bench/deploy.sh runs them on examples/helloworld).
 
-use std::net::{TcpListener, TcpStream};
+mod moto;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::Output;
 
 use flagon_aws::{Aws, CallLog, ConnectOptions, state_path};
 use flagon_config::{Config, Overrides};
 use flagon_manifest::Manifest;
 use flagon_model::{Architecture, Code, Model};
-
-struct Moto(Child, String);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto() -> Option<Moto> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
-    let on_path = std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("moto_server"))
-            .find(|c| c.is_file())
-    });
-    let Some(exe) = on_path.or_else(|| venv.is_file().then_some(venv)) else {
-        assert!(
-            std::env::var_os("FLAGON_REQUIRE_TOOLS").is_none(),
-            "FLAGON_REQUIRE_TOOLS is set and moto_server is missing (scripts/tools.sh installs it)"
-        );
-        eprintln!("skipping: moto_server not installed (scripts/tools.sh installs it)");
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(exe)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let moto = Moto(child, format!("http://127.0.0.1:{port}"));
-    for _ in 0..300 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(moto);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("moto_server did not start");
-}
+use moto::{Moto, cargo_flagon, moto, moto_json};
 
 /// A project cargo can describe (a package with a binary), holding only a state file.
 fn project(dir: &Path) -> PathBuf {
@@ -67,22 +23,6 @@ fn project(dir: &Path) -> PathBuf {
     .unwrap();
     std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").unwrap();
     dir.to_path_buf()
-}
-
-fn cargo_flagon(endpoint: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
-        .arg("flagon")
-        .args(args)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .unwrap()
 }
 
 fn text(output: &Output) -> (String, String) {
@@ -111,27 +51,6 @@ async fn deployed(moto: &Moto, root: &Path) -> Aws {
         .await
         .unwrap();
     aws
-}
-
-/// A JSON-protocol call to moto (no SDK here: only flagon-aws links it).
-fn moto_json(endpoint: &str, service: &str, target: &str, body: &str) -> String {
-    use std::io::{Read, Write};
-    let addr = endpoint.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(addr).unwrap();
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
-         X-Amz-Target: {target}\r\nContent-Type: application/x-amz-json-1.1\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(
-        response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
-        "{target}: {response}"
-    );
-    response
 }
 
 #[tokio::test(flavor = "multi_thread")]
