@@ -15,7 +15,7 @@ use crate::Aws;
 use crate::error::{AwsError, call_error, code_of, is_not_found};
 
 /// Backoff while IAM propagates a new role to Lambda: about a minute in all.
-const IAM_RETRY_DELAYS: [u64; 8] = [1, 2, 3, 5, 8, 10, 10, 15];
+pub(crate) const IAM_RETRY_DELAYS: [u64; 8] = [1, 2, 3, 5, 8, 10, 10, 15];
 
 fn function_record(function: &Function) -> Outcome {
     Outcome::Record(Record::Function {
@@ -418,10 +418,14 @@ fn tracing(xray: bool) -> TracingConfig {
         .build()
 }
 
-/// Lambda's answer while a role just created is not yet assumable.
-fn is_iam_propagation<E: aws_sdk_lambda::error::ProvideErrorMetadata>(e: &E) -> bool {
+/// Lambda's answer while IAM propagates: a role just created is not yet assumable, or its
+/// new policy does not yet let Lambda read an event source.
+pub(crate) fn is_iam_propagation<E: aws_sdk_lambda::error::ProvideErrorMetadata>(e: &E) -> bool {
     code_of(e) == Some("InvalidParameterValueException")
-        && e.message().is_some_and(|m| m.contains("cannot be assumed"))
+        && e.message().is_some_and(|m| {
+            m.contains("cannot be assumed")
+                || m.contains("execution role does not have permissions")
+        })
 }
 
 #[cfg(test)]
@@ -449,6 +453,9 @@ mod tests {
     fn new_role_not_yet_assumable_is_retried_other_invalid_parameters_are_not() {
         assert!(is_iam_propagation(&invalid_parameter(
             "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(is_iam_propagation(&invalid_parameter(
+            "The provided execution role does not have permissions to call ReceiveMessage on SQS"
         )));
         assert!(!is_iam_propagation(&invalid_parameter(
             "The role arn:aws:iam::123456789012:role/typo does not exist"

@@ -6,6 +6,7 @@ use flagon_model::{EventRule, Principal, ResourceId, RuleTrigger};
 use flagon_plan::{AwsEnv, MappingSettings, Record, SourceArn, State};
 
 use super::Outcome;
+use super::function::IAM_RETRY_DELAYS;
 use crate::Aws;
 use crate::error::{AwsError, call_error, code_of, is_not_found};
 
@@ -132,21 +133,36 @@ impl Aws {
         s: &MappingSettings,
     ) -> Result<Outcome, AwsError> {
         let action = format!("map {source_arn} to {function_name}");
-        let out = self
-            .lambda
-            .create_event_source_mapping()
-            .function_name(function_name)
-            .event_source_arn(source_arn)
-            .batch_size(to_i32(s.batch_size))
-            .set_maximum_batching_window_in_seconds(
-                s.maximum_batching_window_in_seconds.map(to_i32),
-            )
-            .set_scaling_config(scaling(s))
-            .set_starting_position(starting_position.map(EventSourcePosition::from))
-            .set_function_response_types(Some(response_types(s)))
-            .send()
-            .await
-            .map_err(|e| call_error(action.clone(), e))?;
+        let mut attempt = 0;
+        let out = loop {
+            let result = self
+                .lambda
+                .create_event_source_mapping()
+                .function_name(function_name)
+                .event_source_arn(source_arn)
+                .batch_size(to_i32(s.batch_size))
+                .set_maximum_batching_window_in_seconds(
+                    s.maximum_batching_window_in_seconds.map(to_i32),
+                )
+                .set_scaling_config(scaling(s))
+                .set_starting_position(starting_position.map(EventSourcePosition::from))
+                .set_function_response_types(Some(response_types(s)))
+                .send()
+                .await;
+            match result {
+                Ok(out) => break out,
+                // The role's new read permission on the source is not visible to Lambda yet.
+                Err(e)
+                    if super::function::is_iam_propagation(&e)
+                        && attempt < IAM_RETRY_DELAYS.len() =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_secs(IAM_RETRY_DELAYS[attempt]))
+                        .await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(call_error(action, e)),
+            }
+        };
         let uuid = out.uuid().ok_or(AwsError::Incomplete {
             action,
             what: "UUID",
