@@ -67,7 +67,7 @@ impl Instance {
         let app = runtime_api::router(shared.clone());
         let server = tokio::spawn(async move {
             // The server ends only when the instance is dropped (the task is aborted).
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(crate::nodelay(listener), app).await;
         });
 
         let mut command = tokio::process::Command::new(program);

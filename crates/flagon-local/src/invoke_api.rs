@@ -26,7 +26,7 @@ pub async fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::R
         .route("/2015-03-31/functions/{name}/invocations", post(invoke))
         .layer(DefaultBodyLimit::max(PAYLOAD_LIMIT * 2))
         .with_state(emulator);
-    axum::serve(listener, app).await
+    axum::serve(crate::nodelay(listener), app).await
 }
 
 /// The manifest name of the function `name` designates, if any.

@@ -48,6 +48,20 @@ pub mod schedule;
 
 pub use emulator::Emulator;
 pub use error::LocalError;
+
+/// A listener whose connections send small writes at once (no Nagle delay): every message
+/// here is a small request or answer on loopback, where waiting to coalesce only adds latency.
+pub(crate) fn nodelay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set(tcp: &mut tokio::net::TcpStream) {
+        // Best effort: a socket that refuses the option still works.
+        let _ = tcp.set_nodelay(true);
+    }
+    listener.tap_io(set as fn(&mut tokio::net::TcpStream))
+}
+
 pub use instance::{INIT_TIMEOUT, function_arn, request_id};
 pub use options::{ApiType, AppSpec, FunctionSpec, LOCAL_ACCOUNT_ID, PAYLOAD_LIMIT};
 pub use pool::{Invocation, Pool};

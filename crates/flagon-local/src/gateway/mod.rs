@@ -46,7 +46,7 @@ pub async fn bind(addr: &str) -> Result<TcpListener, LocalError> {
 pub async fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::Result<()> {
     let app = Router::new().fallback(handle).with_state(emulator);
     axum::serve(
-        listener,
+        crate::nodelay(listener),
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
