@@ -9,11 +9,14 @@
 //!   with Chalice's JSON body;
 //! - a route's options (CORS, content types, required query parameters) are checked by a route
 //!   layer ([`checks`]);
+//! - an extractor's rejection (bad JSON body, wrong content type, unparsable path or query) is
+//!   answered with Chalice's JSON body and axum's status ([`rejection`]);
 //! - a handler that panics is a 500 with the generic body; the process serves the next event.
 
 pub(crate) mod api_error;
 pub(crate) mod apigw;
 pub(crate) mod checks;
+pub(crate) mod rejection;
 pub(crate) mod request;
 pub(crate) mod route;
 
@@ -168,6 +171,10 @@ impl ApiHandler {
         let (status, headers, body) = if status == StatusCode::METHOD_NOT_ALLOWED && body.is_empty()
         {
             method_not_allowed(headers).await
+        } else if rejection::is_rejection(status, &headers) {
+            let mut headers = headers;
+            let body = rejection::to_chalice(status, &mut headers, &body);
+            (status, headers, body)
         } else {
             (status, headers, body)
         };
