@@ -179,6 +179,30 @@ impl Aws {
         &self.logs
     }
 
+    /// The SNS client for the region of `arn` (a topic or a subscription): SNS only answers
+    /// about a topic in the topic's own region, which may not be the deploy's.
+    pub(crate) fn sns_for(&self, arn: &str) -> aws_sdk_sns::Client {
+        let region = arn.split(':').nth(3).filter(|r| !r.is_empty());
+        match region {
+            Some(r)
+                if self
+                    .sns
+                    .config()
+                    .region()
+                    .is_none_or(|own| own.as_ref() != r) =>
+            {
+                let config = self
+                    .sns
+                    .config()
+                    .to_builder()
+                    .region(Region::new(r.to_owned()))
+                    .build();
+                aws_sdk_sns::Client::from_conf(config)
+            }
+            _ => self.sns.clone(),
+        }
+    }
+
     /// The calls made so far.
     pub fn call_log(&self) -> &Arc<CallLog> {
         &self.log

@@ -344,7 +344,7 @@ impl Aws {
         let mut token = None;
         loop {
             let out = match self
-                .sns
+                .sns_for(topic)
                 .list_subscriptions_by_topic()
                 .topic_arn(topic)
                 .set_next_token(token)

@@ -92,7 +92,7 @@ impl Aws {
     ) -> Result<Outcome, AwsError> {
         let action = format!("subscribe {function_arn} to {topic_arn}");
         let out = self
-            .sns
+            .sns_for(topic_arn)
             .subscribe()
             .topic_arn(topic_arn)
             .protocol("lambda")
@@ -113,7 +113,7 @@ impl Aws {
 
     pub(crate) async fn unsubscribe(&self, subscription_arn: &str) -> Result<Outcome, AwsError> {
         match self
-            .sns
+            .sns_for(subscription_arn)
             .unsubscribe()
             .subscription_arn(subscription_arn)
             .send()
