@@ -137,6 +137,15 @@ pub(crate) fn add_trigger(
         } => {
             check_batch(*batch_size, *maximum_batching_window_in_seconds, false)
                 .map_err(invalid)?;
+            // AWS needs `StartingPositionTimestamp` beside AT_TIMESTAMP and refuses the
+            // mapping without it, at deploy time; the manifest carries no timestamp, so the
+            // mistake is refused here, before a template or a plan is made.
+            if *starting_position == StartingPosition::AtTimestamp {
+                return Err(invalid(
+                    "a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST"
+                        .to_owned(),
+                ));
+            }
             parts.mappings.push(EventSourceMapping {
                 function: id.clone(),
                 source: EventSource::Kinesis {

@@ -472,3 +472,22 @@ fn function_named_default_with_its_own_role_is_refused_rather_than_sharing_the_s
     // Sharing the stage's role is fine.
     Model::build(&manifest, &Config::empty(), "dev", &Overrides::default()).unwrap();
 }
+
+#[test]
+fn kinesis_stream_from_a_timestamp_is_refused() {
+    // AWS refuses AT_TIMESTAMP without StartingPositionTimestamp, which the manifest lacks.
+    let err = build_with_trigger(
+        "on_click",
+        Trigger::Kinesis {
+            stream: "clicks".into(),
+            batch_size: 10,
+            starting_position: flagon_model::StartingPosition::AtTimestamp,
+            maximum_batching_window_in_seconds: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire the trigger of function `on_click`: a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST"
+    );
+}

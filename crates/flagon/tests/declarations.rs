@@ -175,3 +175,17 @@ fn debug_of_an_error_is_its_message_for_main_returning_result() {
         .unwrap_err();
     assert_eq!(format!("{err:?}"), format!("failed to {err}"));
 }
+
+#[test]
+fn kinesis_from_a_timestamp_is_refused_at_declaration() {
+    async fn on_click(_: KinesisEvent) {}
+    let err = error_of(App::new("a").on_kinesis_record(
+        KinesisTrigger::stream("clicks").starting_position(StartingPosition::AtTimestamp),
+        on_click,
+    ));
+    assert_eq!(
+        err,
+        "declare Kinesis trigger on stream `clicks`: Kinesis AT_TIMESTAMP needs a timestamp \
+         Flagon does not carry: start at TRIM_HORIZON or LATEST"
+    );
+}

@@ -259,7 +259,8 @@ impl KinesisTrigger {
         self
     }
 
-    /// Where to start reading.
+    /// Where to start reading: `TRIM_HORIZON` or `LATEST`. `AT_TIMESTAMP` is refused at
+    /// declaration: AWS needs a timestamp with it, which Flagon does not carry yet.
     pub fn starting_position(mut self, position: StartingPosition) -> Self {
         self.starting_position = position;
         self
@@ -276,6 +277,15 @@ impl IntoTrigger for KinesisTrigger {
     fn into_trigger(self) -> Result<Trigger, String> {
         if self.stream.is_empty() {
             return Err("the stream name is empty".into());
+        }
+        // AWS refuses AT_TIMESTAMP without a `StartingPositionTimestamp`, which the manifest
+        // does not carry: refuse it at declaration rather than at deploy.
+        if self.starting_position == StartingPosition::AtTimestamp {
+            return Err(
+                "Kinesis AT_TIMESTAMP needs a timestamp Flagon does not carry: \
+                 start at TRIM_HORIZON or LATEST"
+                    .into(),
+            );
         }
         check_batch(self.batch_size)?;
         check_window(self.window)?;
