@@ -431,3 +431,30 @@ fn nothing_recorded_means_nothing_to_delete() {
     let p = plan_delete(&State::new("shop", "dev"), &empty());
     assert!(p.changes.is_empty() && p.is_noop());
 }
+
+#[test]
+fn configured_existing_role_is_used_and_no_role_is_created() {
+    let path = fixture("existing-role.toml");
+    let config = Config::parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut model = Model::build(&manifest(), &config, "dev", &Overrides::default()).unwrap();
+    let code = Code {
+        zip_path: "bootstrap.zip".into(),
+        sha256: "c2hhMQ==".into(),
+    };
+    for arch in model.architectures() {
+        model.attach_code(arch, &code);
+    }
+    let p = plan(&model, &State::new("shop", "dev"), &empty()).unwrap();
+    assert!(p.steps().all(|s| !matches!(s, Step::CreateRole { .. })));
+    let roles: BTreeSet<&str> = p
+        .steps()
+        .filter_map(|s| match s {
+            Step::CreateFunction { role_arn, .. } => Some(role_arn.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        BTreeSet::from(["arn:aws:iam::210987654321:role/shop-runner"])
+    );
+}
