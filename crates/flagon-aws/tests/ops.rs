@@ -104,3 +104,62 @@ fn url_and_function_names_come_from_the_state() {
     let err = resolve_function(&state, "nope").unwrap_err().to_string();
     assert!(err.contains("deployed functions are [resize]"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_invoke_sends_the_payload_and_returns_the_answer() {
+    let Some(moto) = moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = flagon_manifest::Manifest::new(
+        "shop",
+        vec![flagon_manifest::Function::new(
+            "resize",
+            flagon_manifest::Trigger::Invoke,
+        )],
+        None,
+    );
+    let mut model = flagon_model::Model::build(
+        &manifest,
+        &flagon_config::Config::empty(),
+        "dev",
+        &flagon_config::Overrides::default(),
+    )
+    .unwrap();
+    model.attach_code(
+        flagon_model::Architecture::X86_64,
+        &common::package(dir.path(), b"v1"),
+    );
+    let log = CallLog::new();
+    let aws = moto.aws(log.clone()).await;
+    aws.deploy(
+        &model,
+        &flagon_aws::state_path(dir.path(), "dev"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    log.reset();
+    // moto does not run functions: without Docker it answers with the payload it was sent.
+    let answer = aws
+        .invoke("shop-dev-resize", br#"{"n": 21}"#.to_vec())
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.function_error, None);
+    assert_eq!(answer.payload, br#"{"n": 21}"#);
+    assert_eq!(
+        log.calls()
+            .iter()
+            .map(|c| c.operation.as_str())
+            .collect::<Vec<_>>(),
+        ["Invoke"]
+    );
+
+    let missing = aws
+        .invoke("shop-dev-nope", b"{}".to_vec())
+        .await
+        .unwrap_err();
+    assert!(
+        missing.to_string().starts_with("invoke shop-dev-nope: "),
+        "{missing}"
+    );
+}
