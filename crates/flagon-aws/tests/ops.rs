@@ -153,13 +153,4 @@ async fn remote_invoke_sends_the_payload_and_returns_the_answer() {
             .collect::<Vec<_>>(),
         ["Invoke"]
     );
-
-    let missing = aws
-        .invoke("shop-dev-nope", b"{}".to_vec())
-        .await
-        .unwrap_err();
-    assert!(
-        missing.to_string().starts_with("invoke shop-dev-nope: "),
-        "{missing}"
-    );
 }
