@@ -76,6 +76,12 @@ pub(crate) fn check_overrides(o: &Overrides) -> Result<(), ConfigError> {
     if let Some(v) = &o.layers {
         validate::layers(v).map_err(|m| fail("layers", m))?;
     }
+    if let Some(v) = &o.subnet_ids {
+        validate::subnet_ids(v).map_err(|m| fail("subnet_ids", m))?;
+    }
+    if let Some(v) = &o.security_group_ids {
+        validate::security_group_ids(v).map_err(|m| fail("security_group_ids", m))?;
+    }
     if let Some(v) = &o.api_stage {
         validate::api_stage(v).map_err(|m| fail("api_stage", m))?;
     }

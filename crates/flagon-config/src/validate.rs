@@ -63,15 +63,72 @@ pub(crate) fn layers(arns: &[String]) -> Result<(), String> {
     if arns.len() > 5 {
         return Err(format!("may list at most 5 layers, found {}", arns.len()));
     }
-    match arns
-        .iter()
-        .find(|a| !a.starts_with("arn:") || !a.contains(":layer:"))
-    {
+    match arns.iter().find(|a| !is_layer_version_arn(a)) {
         Some(bad) => Err(format!(
-            "must list layer version ARNs (arn:aws:lambda:...:layer:NAME:VERSION), found `{bad}`"
+            "must list layer version ARNs (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION), found `{bad}`"
         )),
         None => Ok(()),
     }
+}
+
+/// `arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION`, as Lambda's API pattern has it:
+/// a 12-digit account, a name of letters, digits, `-` and `_`, a numeric version.
+fn is_layer_version_arn(arn: &str) -> bool {
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let parts: Vec<&str> = arn.split(':').collect();
+    let [
+        arn,
+        partition,
+        service,
+        region,
+        account,
+        layer,
+        name,
+        version,
+    ] = parts[..]
+    else {
+        return false;
+    };
+    arn == "arn"
+        && word(partition)
+        && service == "lambda"
+        && word(region)
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && layer == "layer"
+        && name.len() <= 140
+        && !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !version.is_empty()
+        && version.chars().all(|c| c.is_ascii_digit())
+}
+
+/// EC2 ids: `prefix` then 8 (older resources) or 17 lowercase hex digits.
+fn vpc_ids(ids: &[String], prefix: &str, what: &str) -> Result<(), String> {
+    let valid = |id: &str| {
+        id.strip_prefix(prefix).is_some_and(|hex| {
+            matches!(hex.len(), 8 | 17)
+                && hex
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        })
+    };
+    match ids.iter().find(|id| !valid(id)) {
+        Some(bad) => Err(format!(
+            "must list {what} ids (`{prefix}` and 8 or 17 hex digits), found `{bad}`"
+        )),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn subnet_ids(ids: &[String]) -> Result<(), String> {
+    vpc_ids(ids, "subnet-", "subnet")
+}
+
+pub(crate) fn security_group_ids(ids: &[String]) -> Result<(), String> {
+    vpc_ids(ids, "sg-", "security group")
 }
 
 pub(crate) fn role_arn(arn: &str) -> Result<(), String> {

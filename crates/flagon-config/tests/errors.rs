@@ -118,7 +118,37 @@ const INVALID: &[(&str, &str, &str)] = &[
     (
         "layer that is not an ARN",
         "layers = [\"mylayer\"]\n",
-        "load Flagon.toml:1:10: `layers` at the top level must list layer version ARNs (arn:aws:lambda:...:layer:NAME:VERSION), found `mylayer`",
+        "load Flagon.toml:1:10: `layers` at the top level must list layer version ARNs (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION), found `mylayer`",
+    ),
+    (
+        "layer ARN without its version",
+        "layers = [\"arn:aws:lambda:us-east-1:123456789012:layer:shared\"]\n",
+        "load Flagon.toml:1:10: `layers` at the top level must list layer version ARNs (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION), found `arn:aws:lambda:us-east-1:123456789012:layer:shared`",
+    ),
+    (
+        "layer ARN of another service",
+        "[functions.f]\nlayers = [\"arn:aws:s3:us-east-1:123456789012:layer:shared:3\"]\n",
+        "load Flagon.toml:2:10: `layers` in [functions.f] must list layer version ARNs (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION), found `arn:aws:s3:us-east-1:123456789012:layer:shared:3`",
+    ),
+    (
+        "subnet id that is not one",
+        "subnet_ids = [\"subnet-0a1b2c3d\", \"s-1\"]\n",
+        "load Flagon.toml:1:14: `subnet_ids` at the top level must list subnet ids (`subnet-` and 8 or 17 hex digits), found `s-1`",
+    ),
+    (
+        "subnet id with 9 hex digits",
+        "[stages.prod]\nsubnet_ids = [\"subnet-0a1b2c3d4\"]\n",
+        "load Flagon.toml:2:14: `subnet_ids` in [stages.prod] must list subnet ids (`subnet-` and 8 or 17 hex digits), found `subnet-0a1b2c3d4`",
+    ),
+    (
+        "security group given by name",
+        "security_group_ids = [\"default\"]\n",
+        "load Flagon.toml:1:22: `security_group_ids` at the top level must list security group ids (`sg-` and 8 or 17 hex digits), found `default`",
+    ),
+    (
+        "security group id with upper-case hex",
+        "security_group_ids = [\"sg-0123456789ABCDEF0\"]\n",
+        "load Flagon.toml:1:22: `security_group_ids` at the top level must list security group ids (`sg-` and 8 or 17 hex digits), found `sg-0123456789ABCDEF0`",
     ),
     (
         "API stage name with a space",
@@ -211,7 +241,7 @@ fn function_table_naming_no_handler_lists_the_handlers() {
 #[test]
 fn out_of_range_command_line_value_is_refused_with_its_key() {
     let config = Config::empty();
-    let cases: [(Overrides, &str); 4] = [
+    let cases: [(Overrides, &str); 6] = [
         (
             Overrides {
                 memory: Some(100),
@@ -240,6 +270,20 @@ fn out_of_range_command_line_value_is_refused_with_its_key() {
             },
             "apply command-line setting `iam_role_arn`: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), found `r`",
         ),
+        (
+            Overrides {
+                subnet_ids: Some(vec!["subnet-x".into()]),
+                ..Overrides::default()
+            },
+            "apply command-line setting `subnet_ids`: must list subnet ids (`subnet-` and 8 or 17 hex digits), found `subnet-x`",
+        ),
+        (
+            Overrides {
+                security_group_ids: Some(vec!["sg-0123456789abcdef".into()]),
+                ..Overrides::default()
+            },
+            "apply command-line setting `security_group_ids`: must list security group ids (`sg-` and 8 or 17 hex digits), found `sg-0123456789abcdef`",
+        ),
     ];
     for (overrides, expected) in cases {
         assert_eq!(
@@ -263,7 +307,7 @@ fn out_of_range_command_line_value_is_refused_with_its_key() {
 fn vpc_with_subnets_but_no_security_groups_is_refused_once_resolved() {
     let config = Config::parse(
         "Flagon.toml",
-        "subnet_ids = [\"s-1\"]\n[stages.prod]\nsecurity_group_ids = [\"g-1\"]\n",
+        "subnet_ids = [\"subnet-0a1b2c3d\"]\n[stages.prod]\nsecurity_group_ids = [\"sg-0123456789abcdef0\"]\n",
     )
     .unwrap();
     assert_eq!(
@@ -280,6 +324,9 @@ fn vpc_with_subnets_but_no_security_groups_is_refused_once_resolved() {
         .unwrap();
     assert_eq!(
         (vpc.subnet_ids, vpc.security_group_ids),
-        (vec!["s-1".to_owned()], vec!["g-1".to_owned()])
+        (
+            vec!["subnet-0a1b2c3d".to_owned()],
+            vec!["sg-0123456789abcdef0".to_owned()]
+        )
     );
 }

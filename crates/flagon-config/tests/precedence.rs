@@ -49,12 +49,16 @@ fn fn_cases() -> Vec<FnCase> {
         FnCase {
             name: "layers",
             toml: [
-                r#"layers = ["arn:aws:lambda:us-east-1:1:layer:top:1"]"#,
-                r#"layers = ["arn:aws:lambda:us-east-1:1:layer:fn:1"]"#,
-                r#"layers = ["arn:aws:lambda:us-east-1:1:layer:stage:1"]"#,
-                r#"layers = ["arn:aws:lambda:us-east-1:1:layer:stagefn:1"]"#,
+                r#"layers = ["arn:aws:lambda:us-east-1:123456789012:layer:top:1"]"#,
+                r#"layers = ["arn:aws:lambda:us-east-1:123456789012:layer:fn:1"]"#,
+                r#"layers = ["arn:aws:lambda:us-east-1:123456789012:layer:stage:1"]"#,
+                r#"layers = ["arn:aws:lambda:us-east-1:123456789012:layer:stagefn:1"]"#,
             ],
-            cli: |o| o.layers = Some(vec!["arn:aws:lambda:us-east-1:1:layer:cli:1".into()]),
+            cli: |o| {
+                o.layers = Some(vec![
+                    "arn:aws:lambda:us-east-1:123456789012:layer:cli:1".into(),
+                ]);
+            },
             read: |s| {
                 s.layers
                     .iter()
@@ -93,18 +97,18 @@ fn fn_cases() -> Vec<FnCase> {
         FnCase {
             name: "vpc",
             toml: [
-                r#"subnet_ids = ["s-top"]
-security_group_ids = ["g-top"]"#,
-                r#"subnet_ids = ["s-fn"]
-security_group_ids = ["g-fn"]"#,
-                r#"subnet_ids = ["s-stage"]
-security_group_ids = ["g-stage"]"#,
-                r#"subnet_ids = ["s-stagefn"]
-security_group_ids = ["g-stagefn"]"#,
+                r#"subnet_ids = ["subnet-1111aaaa"]
+security_group_ids = ["sg-1111aaaa"]"#,
+                r#"subnet_ids = ["subnet-2222bbbb"]
+security_group_ids = ["sg-2222bbbb"]"#,
+                r#"subnet_ids = ["subnet-3333cccc"]
+security_group_ids = ["sg-3333cccc"]"#,
+                r#"subnet_ids = ["subnet-4444dddd"]
+security_group_ids = ["sg-4444dddd"]"#,
             ],
             cli: |o| {
-                o.subnet_ids = Some(vec!["s-cli".into()]);
-                o.security_group_ids = Some(vec!["g-cli".into()]);
+                o.subnet_ids = Some(vec!["subnet-5555eeee".into()]);
+                o.security_group_ids = Some(vec!["sg-5555eeee".into()]);
             },
             read: |s| match &s.vpc {
                 Some(Vpc {
@@ -114,11 +118,11 @@ security_group_ids = ["g-stagefn"]"#,
                 None => "none".into(),
             },
             expect: [
-                "s-top/g-top",
-                "s-fn/g-fn",
-                "s-stage/g-stage",
-                "s-stagefn/g-stagefn",
-                "s-cli/g-cli",
+                "subnet-1111aaaa/sg-1111aaaa",
+                "subnet-2222bbbb/sg-2222bbbb",
+                "subnet-3333cccc/sg-3333cccc",
+                "subnet-4444dddd/sg-4444dddd",
+                "subnet-5555eeee/sg-5555eeee",
                 "none",
             ],
         },

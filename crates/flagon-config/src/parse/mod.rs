@@ -312,9 +312,15 @@ impl Reader<'_> {
                 check(validate::layers(&v))?;
                 settings.layers = Some(v);
             }
-            "subnet_ids" => settings.subnet_ids = Some(self.strings(table, key, value)?),
+            "subnet_ids" => {
+                let v = self.strings(table, key, value)?;
+                check(validate::subnet_ids(&v))?;
+                settings.subnet_ids = Some(v);
+            }
             "security_group_ids" => {
-                settings.security_group_ids = Some(self.strings(table, key, value)?);
+                let v = self.strings(table, key, value)?;
+                check(validate::security_group_ids(&v))?;
+                settings.security_group_ids = Some(v);
             }
             "architecture" => {
                 settings.architecture = Some(self.choice(
