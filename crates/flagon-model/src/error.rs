@@ -70,6 +70,17 @@ pub enum ModelError {
         /// What is wrong.
         problem: String,
     },
+    /// A route method API Gateway does not route.
+    #[error(
+        "route `{method} {path}`: API Gateway routes GET, POST, PUT, DELETE, PATCH, HEAD, \
+         OPTIONS and ANY (every method, alone on its path)"
+    )]
+    RouteMethod {
+        /// The route's path.
+        path: String,
+        /// The method as the manifest wrote it.
+        method: String,
+    },
     /// A route that requires an API key on an HTTP API, which has no API keys.
     #[error(
         "require an API key on route `{path}`: an HTTP API has no API keys; set \

@@ -270,6 +270,29 @@ fn check_batch(batch_size: u32, window: Option<u32>, sqs: bool) -> Result<(), St
     Ok(())
 }
 
+/// The methods both renderers and deploy know how to route: `ANY` becomes REST's
+/// `x-amazon-apigateway-any-method` and HTTP API's `ANY /path` route key. `ANY` is alone on its
+/// path, as the runtime's `any(...)` is: a `GET` beside it would be routed by API Gateway to
+/// the same function for nothing.
+const ROUTE_METHODS: [&str; 8] = [
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY",
+];
+
+fn check_methods(route: &flagon_manifest::Route) -> Result<(), ModelError> {
+    let any_with_others = route.methods.len() > 1 && route.methods.iter().any(|m| m == "ANY");
+    match route
+        .methods
+        .iter()
+        .find(|m| !ROUTE_METHODS.contains(&m.as_str()) || (any_with_others && *m == "ANY"))
+    {
+        Some(method) => Err(ModelError::RouteMethod {
+            path: route.path.clone(),
+            method: method.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn api_resource(
     app: &str,
     stage: &str,
@@ -277,6 +300,9 @@ pub(crate) fn api_resource(
     api: &flagon_manifest::Api,
     parts: &mut Parts,
 ) -> Result<Resource, ModelError> {
+    for route in &api.routes {
+        check_methods(route)?;
+    }
     let routes: Vec<ApiRoute> = api
         .routes
         .iter()

@@ -491,3 +491,65 @@ fn kinesis_stream_from_a_timestamp_is_refused() {
         "wire the trigger of function `on_click`: a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST"
     );
 }
+
+/// The fixture's manifest with its `/files/{proxy+}` route answering `methods`.
+fn with_files_methods(methods: &[&str]) -> Manifest {
+    let mut manifest = manifest();
+    let api = manifest.api.as_mut().expect("the fixture has an API");
+    let route = api
+        .routes
+        .iter_mut()
+        .find(|r| r.path == "/files/{proxy+}")
+        .expect("the fixture has /files/{proxy+}");
+    route.methods = methods.iter().map(|m| (*m).to_owned()).collect();
+    manifest
+}
+
+#[test]
+fn any_route_reaches_both_api_types_as_any() {
+    let manifest = with_files_methods(&["ANY"]);
+    for stage in ["dev", "prod"] {
+        let model = Model::build(&manifest, &config(), stage, &Overrides::default()).unwrap();
+        let routes = model
+            .resources
+            .iter()
+            .find_map(|r| match r {
+                Resource::RestApi(api) => Some(&api.routes),
+                Resource::HttpApi(api) => Some(&api.routes),
+                _ => None,
+            })
+            .expect("an API");
+        let files = routes
+            .iter()
+            .find(|r| r.path == "/files/{proxy+}")
+            .expect("the route");
+        assert_eq!(files.methods, ["ANY"], "{stage}");
+    }
+}
+
+#[test]
+fn unknown_or_combined_any_route_method_is_refused() {
+    for (methods, expected) in [
+        (
+            &["any"][..],
+            "route `any /files/{proxy+}`: API Gateway routes GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS and ANY (every method, alone on its path)",
+        ),
+        (
+            &["ANY", "GET"][..],
+            "route `ANY /files/{proxy+}`: API Gateway routes GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS and ANY (every method, alone on its path)",
+        ),
+        (
+            &["GET", "TRACE"][..],
+            "route `TRACE /files/{proxy+}`: API Gateway routes GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS and ANY (every method, alone on its path)",
+        ),
+    ] {
+        let err = Model::build(
+            &with_files_methods(methods),
+            &config(),
+            "dev",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), expected);
+    }
+}
