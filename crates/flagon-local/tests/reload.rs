@@ -57,7 +57,11 @@ async fn source_change_swaps_builds_without_dropping_requests() {
 
     // A request in flight when the new build lands is answered by the old one.
     let slow = tokio::spawn(async move { body(addr, "/slow").await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Edit only once the slow request holds the warm instance of the first build.
+    let pool = running.emulator.pool("api_handler").unwrap();
+    while pool.idle_instances() > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     set_version(dir.path(), r#"const VERSION: &str = "two";"#);
     tokio::time::timeout(Duration::from_secs(120), reloads.changed())
         .await
