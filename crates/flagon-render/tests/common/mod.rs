@@ -177,5 +177,33 @@ pub fn lint_models() -> Vec<(String, Model)> {
         }
     }
     models.push(("dev-api-key".to_owned(), keyed));
+    for stage in STAGES {
+        models.push((format!("{stage}-any"), any_model(stage)));
+    }
     models
+}
+
+/// The fixture in `stage` with `/files/{proxy+}` answering `ANY` with CORS: REST's
+/// `x-amazon-apigateway-any-method`, HTTP API's `ANY /files/{proxy+}`.
+pub fn any_model(stage: &str) -> Model {
+    let mut model = model(stage);
+    let cors = flagon_manifest::Cors {
+        allow_origins: vec!["https://example.com".to_owned()],
+        allow_headers: Vec::new(),
+        expose_headers: Vec::new(),
+        max_age: None,
+        allow_credentials: false,
+    };
+    for resource in &mut model.resources {
+        let routes = match resource {
+            flagon_model::Resource::RestApi(api) => &mut api.routes,
+            flagon_model::Resource::HttpApi(api) => &mut api.routes,
+            _ => continue,
+        };
+        for route in routes.iter_mut().filter(|r| r.path == "/files/{proxy+}") {
+            route.methods = vec!["ANY".to_owned()];
+            route.cors = Some(cors.clone());
+        }
+    }
+    model
 }
