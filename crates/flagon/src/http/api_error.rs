@@ -3,7 +3,8 @@
 //! Every error body is JSON, `{"Code": "NotFoundError", "Message": "..."}`, the shape Chalice
 //! clients already parse. Any other error (`?` on an `io::Error`, a database error, ...)
 //! converts into a 500 whose body says only "An internal server error occurred.": the cause
-//! is logged, never sent.
+//! is logged, never sent. axum's own extractor rejections (a malformed JSON body, a path
+//! parameter that does not parse, ...) are answered in the same shape, with axum's status.
 
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
