@@ -2,7 +2,7 @@
 # Installs what Flagon's tests and examples need on a fresh Debian machine (as root), once.
 # Sourced by scripts/test.sh and scripts/run-example.sh; safe to run again.
 #
-#   - apt: build tools and wrk (benchmarks)
+#   - apt: build tools (bench/local.sh installs wrk itself)
 #   - a Python venv at .venv with pinned moto (AWS emulator), cfn-lint, aws-sam-translator,
 #     awslambdaric (AWS's own Runtime API client) and ziglang (glibc-2.17 cross builds)
 #   - cargo-zigbuild

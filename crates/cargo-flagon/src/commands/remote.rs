@@ -9,10 +9,6 @@ use crate::error::CliError;
 /// Invokes the deployed function `name` (as the app declares it) of the stage with
 /// `payload`; prints the log tail on stderr and returns the function's answer. A function
 /// error is a [`CliError::User`] that carries the function's error payload.
-#[allow(
-    dead_code,
-    reason = "called by `invoke --remote` once the invoke module wires the flag"
-)]
 pub fn invoke_remote(
     project: &ProjectArgs,
     profile: Option<&str>,
