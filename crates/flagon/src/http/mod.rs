@@ -73,7 +73,9 @@ impl ApiHandler {
                 ..
             } = route;
             let is_any = names.contains(&"ANY");
-            let preflight = !names.contains(&"OPTIONS") && !is_any;
+            // `ANY` covers `OPTIONS` at API Gateway, so the preflight of an `any` route with
+            // CORS reaches the function too and is answered here, allowing every method.
+            let preflight = !names.contains(&"OPTIONS");
             if let Some(cors) = options.cors.clone().filter(|_| preflight) {
                 methods = methods.options(move || {
                     let cors = cors.clone();

@@ -98,7 +98,8 @@ methods! {
     options => "OPTIONS";
 }
 
-/// Routes every method to `handler`; API Gateway's `ANY`. It takes no other method.
+/// Routes every method to `handler`; API Gateway's `ANY`. It takes no other method. With
+/// [`cors`](MethodRoute::cors), `OPTIONS` is the CORS preflight, answered by Flagon.
 pub fn any<H, T>(handler: H) -> MethodRoute
 where
     H: Handler<T, ()>,
