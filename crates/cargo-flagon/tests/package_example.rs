@@ -142,3 +142,85 @@ fn terraform_as_yaml_is_refused_before_building() {
         "nothing is written"
     );
 }
+
+/// The Python that has aws-sam-translator: the workspace's venv, else the first on PATH.
+fn sam_python() -> std::path::PathBuf {
+    let venv = workspace_root().join(".venv/bin/python3");
+    if venv.exists() {
+        venv
+    } else {
+        "python3".into()
+    }
+}
+
+/// Every template `package` renders from the example app, for both API types (the `dev`
+/// stage is a REST API, `prod` an HTTP API in examples/helloworld/Flagon.toml) and both
+/// formats, passes cfn-lint, and expands offline through the SAM translator (with its
+/// `CodeUri` rewritten to an S3 URI, as `sam deploy` would) into a template cfn-lint also
+/// accepts.
+#[test]
+fn example_templates_of_both_api_types_pass_cfn_lint_and_the_sam_translator() {
+    if !zigbuild_available() || !cfn_lint_available() {
+        return;
+    }
+    for (stage, api_type) in [
+        ("dev", "AWS::Serverless::Api"),
+        ("prod", "AWS::Serverless::HttpApi"),
+    ] {
+        for format in ["json", "yaml"] {
+            let out = tempfile::tempdir().unwrap();
+            let output = package(
+                out.path(),
+                &[
+                    "--stage".as_ref(),
+                    stage.as_ref(),
+                    "--template-format".as_ref(),
+                    format.as_ref(),
+                ],
+            );
+            assert_success(
+                &format!("cargo flagon package --stage {stage} ({format})"),
+                &output,
+            );
+            let file = out.path().join(format!("sam.{format}"));
+            run_tool("cfn-lint", &[file.as_os_str()]);
+
+            let mut template =
+                flagon_render::parse_template(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            let resources = template["Resources"].as_object_mut().unwrap();
+            assert!(
+                resources.values().any(|r| r["Type"] == api_type),
+                "stage {stage} should have an {api_type}"
+            );
+            for resource in resources.values_mut() {
+                if resource["Type"] == "AWS::Serverless::Function" {
+                    resource["Properties"]["CodeUri"] =
+                        "s3://flagon-artifacts/helloworld/deployment.zip".into();
+                }
+            }
+            let input = out.path().join("sam-s3.json");
+            let expanded = out.path().join("expanded.json");
+            std::fs::write(&input, serde_json::to_vec(&template).unwrap()).unwrap();
+            let translate = std::process::Command::new(sam_python())
+                .arg(workspace_root().join("crates/flagon-render/tests/tools/sam_translate.py"))
+                .arg("--template-file")
+                .arg(&input)
+                .arg("--output-template")
+                .arg(&expanded)
+                .env("AWS_DEFAULT_REGION", "us-east-1")
+                .output()
+                .unwrap();
+            assert_success(
+                &format!("sam-translate of stage {stage} ({format})"),
+                &translate,
+            );
+            let expanded_template: Value =
+                serde_json::from_slice(&std::fs::read(&expanded).unwrap()).unwrap();
+            assert!(
+                expanded_template.get("Transform").is_none(),
+                "the SAM transform was applied"
+            );
+            run_tool("cfn-lint", &[expanded.as_os_str()]);
+        }
+    }
+}

@@ -226,7 +226,8 @@ pub enum Trigger {
         stream: String,
         /// Records per invocation (1 to 10000).
         batch_size: u32,
-        /// `TRIM_HORIZON`, `LATEST` or `AT_TIMESTAMP`.
+        /// `TRIM_HORIZON` or `LATEST`. (`AT_TIMESTAMP` needs a timestamp this schema does not
+        /// carry yet, so the runtime and the model refuse it.)
         starting_position: StartingPosition,
         /// Maximum batching window in seconds (0 to 300).
         #[serde(default)]
