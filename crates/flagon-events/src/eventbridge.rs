@@ -16,7 +16,13 @@ pub fn scheduled(origin: &Origin, rule: &str) -> Value {
     } else {
         origin.arn("events", &format!("rule/{rule}"))
     };
-    event(origin, "aws.events", "Scheduled Event", vec![rule], json!({}))
+    event(
+        origin,
+        "aws.events",
+        "Scheduled Event",
+        vec![rule],
+        json!({}),
+    )
 }
 
 fn event(

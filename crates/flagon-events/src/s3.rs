@@ -58,7 +58,13 @@ mod tests {
 
     #[test]
     fn key_is_form_encoded_but_keeps_slashes_and_unreserved() {
-        let v = s3(&Origin::default(), "b", "up loads/my photo+1~_-.jpg", "ObjectCreated:Put", 7);
+        let v = s3(
+            &Origin::default(),
+            "b",
+            "up loads/my photo+1~_-.jpg",
+            "ObjectCreated:Put",
+            7,
+        );
         assert_eq!(
             v["Records"][0]["s3"]["object"]["key"],
             "up+loads/my+photo%2B1~_-.jpg"

@@ -149,9 +149,12 @@ mod tests {
 
     #[test]
     fn first_attribute_is_the_key_when_none_is_named() {
-        let v = dynamodb_inserts(&Origin::default(), "t", None, &[json!({"pk": 1, "x": 2})])
-            .unwrap();
-        assert_eq!(v["Records"][0]["dynamodb"]["Keys"], json!({"pk": {"N": "1"}}));
+        let v =
+            dynamodb_inserts(&Origin::default(), "t", None, &[json!({"pk": 1, "x": 2})]).unwrap();
+        assert_eq!(
+            v["Records"][0]["dynamodb"]["Keys"],
+            json!({"pk": {"N": "1"}})
+        );
     }
 
     #[test]
