@@ -1,28 +1,22 @@
 //! Event generators: the events AWS sends a function, as JSON, for `cargo flagon invoke`
 //! and for schedules firing under `cargo flagon local`.
 //!
-//! Each builder writes the JSON shape AWS documents; the tests read every one back into
-//! its `aws_lambda_events` type, which is what the runtime deserialises it into.
-//! Names (bucket, topic, queue, stream) become ARNs in the emulator's region and account.
+//! The shapes are [`flagon_events`]'s (shared with the runtime's test client); here they
+//! come from the emulator's region and account, at the time given, with fresh ids like
+//! AWS's. Names (bucket, topic, queue, stream) become ARNs in that region and account. The
+//! tests read every event back into its `aws_lambda_events` type, which is what the runtime
+//! deserialises it into.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use chrono::{DateTime, Utc};
+use flagon_events::{Ids, Origin};
+use serde_json::Value;
 
 use crate::instance::request_id;
 use crate::options::LOCAL_ACCOUNT_ID;
 
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn arn(service: &str, region: &str, resource: &str) -> String {
-    if resource.starts_with("arn:") {
-        resource.to_owned()
-    } else {
-        format!("arn:aws:{service}:{region}:{LOCAL_ACCOUNT_ID}:{resource}")
-    }
+/// Events from the emulator: `region`, the local account, `now`, fresh request ids.
+fn origin(region: &str, now: DateTime<Utc>) -> Origin {
+    Origin::new(region, LOCAL_ACCOUNT_ID, now, Ids::Generated(request_id))
 }
 
 /// An S3 notification for `key` in `bucket` (`event_name` e.g. `ObjectCreated:Put`). The key
@@ -35,36 +29,8 @@ pub fn s3(
     size: u64,
     now: DateTime<Utc>,
 ) -> Value {
-    let encoded: String = key
-        .split(' ')
-        .map(|part| percent_encoding::utf8_percent_encode(part, S3_KEY).to_string())
-        .collect::<Vec<_>>()
-        .join("+");
-    json!({"Records": [{
-        "eventVersion": "2.1",
-        "eventSource": "aws:s3",
-        "awsRegion": region,
-        "eventTime": iso(now),
-        "eventName": event_name,
-        "userIdentity": {"principalId": "AWS:LOCAL"},
-        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-        "responseElements": {"x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL"},
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": "flagon-local",
-            "bucket": {"name": bucket, "ownerIdentity": {"principalId": "LOCAL"}, "arn": format!("arn:aws:s3:::{bucket}")},
-            "object": {"key": encoded, "size": size, "eTag": "d41d8cd98f00b204e9800998ecf8427e", "sequencer": "0055AED6DCD90281E5"}
-        }
-    }]})
+    flagon_events::s3(&origin(region, now), bucket, key, event_name, size)
 }
-
-/// The characters S3 escapes in notification keys (everything but unreserved and `/`).
-const S3_KEY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b'/');
 
 /// An SNS notification of `message` on `topic` (name or ARN).
 pub fn sns(
@@ -74,53 +40,12 @@ pub fn sns(
     subject: Option<&str>,
     now: DateTime<Utc>,
 ) -> Value {
-    let topic_arn = arn("sns", region, topic);
-    json!({"Records": [{
-        "EventSource": "aws:sns",
-        "EventVersion": "1.0",
-        "EventSubscriptionArn": format!("{topic_arn}:{}", request_id()),
-        "Sns": {
-            "Type": "Notification",
-            "MessageId": request_id(),
-            "TopicArn": topic_arn,
-            "Subject": subject,
-            "Message": message,
-            "Timestamp": iso(now),
-            "SignatureVersion": "1",
-            "Signature": "LOCAL",
-            "SigningCertUrl": "https://sns.amazonaws.com/local.pem",
-            "UnsubscribeUrl": "https://sns.amazonaws.com/?Action=Unsubscribe",
-            "MessageAttributes": {}
-        }
-    }]})
+    flagon_events::sns(&origin(region, now), topic, message, subject)
 }
 
 /// An SQS batch, one record per body, from `queue` (name or ARN).
 pub fn sqs(region: &str, queue: &str, bodies: &[String], now: DateTime<Utc>) -> Value {
-    let queue_arn = arn("sqs", region, queue);
-    let millis = now.timestamp_millis().to_string();
-    let records: Vec<Value> = bodies
-        .iter()
-        .map(|body| {
-            json!({
-                "messageId": request_id(),
-                "receiptHandle": format!("local-{}", request_id()),
-                "body": body,
-                "attributes": {
-                    "ApproximateReceiveCount": "1",
-                    "SentTimestamp": millis,
-                    "SenderId": LOCAL_ACCOUNT_ID,
-                    "ApproximateFirstReceiveTimestamp": millis
-                },
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": queue_arn,
-                "awsRegion": region
-            })
-        })
-        .collect();
-    json!({ "Records": records })
+    flagon_events::sqs(&origin(region, now), queue, bodies.iter().cloned())
 }
 
 /// An EventBridge event. Without `source` / `detail_type`, the first value the function's
@@ -149,124 +74,37 @@ pub fn event_bridge(
         .map(str::to_owned)
         .or_else(|| first("detail-type"))
         .unwrap_or_else(|| "Local Event".into());
-    let mut event = json!({
-        "version": "0",
-        "id": request_id(),
-        "detail-type": detail_type,
-        "source": source,
-        "account": LOCAL_ACCOUNT_ID,
-        "time": now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "region": region,
-        "resources": [],
-    });
-    event["detail"] = detail;
-    event
+    flagon_events::eventbridge(&origin(region, now), &source, &detail_type, detail)
 }
 
 /// The event a schedule rule sends (`rule` is the rule's name or ARN).
 pub fn schedule(region: &str, rule: &str, now: DateTime<Utc>) -> Value {
-    json!({
-        "version": "0",
-        "id": request_id(),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": LOCAL_ACCOUNT_ID,
-        "time": now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "region": region,
-        "resources": [arn("events", region, &format!("rule/{rule}"))],
-        "detail": {}
-    })
+    flagon_events::scheduled(&origin(region, now), rule)
 }
 
 /// A Kinesis batch, one record per data item (base64 in the event, as Kinesis sends it).
 pub fn kinesis(region: &str, stream: &str, data: &[String], now: DateTime<Utc>) -> Value {
-    let stream_arn = arn("kinesis", region, &format!("stream/{stream}"));
-    let records: Vec<Value> = data
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            json!({
-                "kinesis": {
-                    "kinesisSchemaVersion": "1.0",
-                    "partitionKey": "1",
-                    "sequenceNumber": format!("{:056}", i + 1),
-                    "data": BASE64.encode(item.as_bytes()),
-                    "approximateArrivalTimestamp": now.timestamp_millis() as f64 / 1000.0
-                },
-                "eventSource": "aws:kinesis",
-                "eventVersion": "1.0",
-                "eventID": format!("shardId-000000000000:{:056}", i + 1),
-                "eventName": "aws:kinesis:record",
-                "invokeIdentityArn": format!("arn:aws:iam::{LOCAL_ACCOUNT_ID}:role/flagon-local"),
-                "awsRegion": region,
-                "eventSourceARN": stream_arn
-            })
-        })
-        .collect();
-    json!({ "Records": records })
+    flagon_events::kinesis(&origin(region, now), stream, data)
 }
 
 /// A DynamoDB stream batch: one `INSERT` per item (plain JSON objects, converted to
-/// DynamoDB attribute values); the first attribute of each item is its key.
+/// DynamoDB attribute values); the first attribute of each item is its key. `stream_arn`
+/// is the stream's ARN or a table name.
 pub fn dynamodb(
     region: &str,
     stream_arn: &str,
     items: &[Value],
     now: DateTime<Utc>,
 ) -> Result<Value, String> {
-    let stream_arn = arn("dynamodb", region, stream_arn);
-    let mut records = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let Value::Object(map) = item else {
-            return Err(format!(
-                "a DynamoDB item must be a JSON object, not `{item}`"
-            ));
-        };
-        let image = attribute_map(map);
-        let keys: Map<String, Value> = image
-            .iter()
-            .take(1)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        records.push(json!({
-            "eventID": request_id(),
-            "eventName": "INSERT",
-            "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb",
-            "awsRegion": region,
-            "dynamodb": {
-                "ApproximateCreationDateTime": now.timestamp(),
-                "Keys": keys,
-                "NewImage": image,
-                "SequenceNumber": format!("{}", 100 + i),
-                "SizeBytes": item.to_string().len(),
-                "StreamViewType": "NEW_AND_OLD_IMAGES"
-            },
-            "eventSourceARN": stream_arn
-        }));
-    }
-    Ok(json!({ "Records": records }))
-}
-
-fn attribute_map(map: &Map<String, Value>) -> Map<String, Value> {
-    map.iter().map(|(k, v)| (k.clone(), attribute(v))).collect()
-}
-
-fn attribute(value: &Value) -> Value {
-    match value {
-        Value::Null => json!({"NULL": true}),
-        Value::Bool(b) => json!({"BOOL": b}),
-        Value::Number(n) => json!({"N": n.to_string()}),
-        Value::String(s) => json!({"S": s}),
-        Value::Array(items) => json!({"L": items.iter().map(attribute).collect::<Vec<_>>()}),
-        Value::Object(map) => json!({"M": attribute_map(map)}),
-    }
+    flagon_events::dynamodb_inserts(&origin(region, now), stream_arn, None, items)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use aws_lambda_events::event;
+    use serde_json::json;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
