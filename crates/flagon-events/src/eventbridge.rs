@@ -6,7 +6,7 @@ use crate::Origin;
 
 /// An EventBridge event from `source` of `detail_type` carrying `detail`.
 pub fn eventbridge(origin: &Origin, source: &str, detail_type: &str, detail: Value) -> Value {
-    event(origin, source, detail_type, Vec::new(), detail)
+    event(origin, source, detail_type, &[], detail)
 }
 
 /// The event the schedule rule `rule` (a name or an ARN) sends.
@@ -16,23 +16,17 @@ pub fn scheduled(origin: &Origin, rule: &str) -> Value {
     } else {
         origin.arn("events", &format!("rule/{rule}"))
     };
-    event(
-        origin,
-        "aws.events",
-        "Scheduled Event",
-        vec![rule],
-        json!({}),
-    )
+    event(origin, "aws.events", "Scheduled Event", &[rule], json!({}))
 }
 
 fn event(
     origin: &Origin,
     source: &str,
     detail_type: &str,
-    resources: Vec<String>,
+    resources: &[String],
     detail: Value,
 ) -> Value {
-    json!({
+    let mut event = json!({
         "version": "0",
         "id": origin.id(|| "6a7e8feb-b491-4cf7-a9f1-bf3703467718".into()),
         "detail-type": detail_type,
@@ -41,6 +35,8 @@ fn event(
         "time": origin.time_secs(),
         "region": origin.region,
         "resources": resources,
-        "detail": detail
-    })
+    });
+    // Moved in, not cloned: a detail can be large.
+    event["detail"] = detail;
+    event
 }
