@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
+use std::fmt::Write as _;
+
+use aws_sdk_lambda::error::ProvideErrorMetadata;
 
 /// A failed AWS call, state file access, or plan.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,10 @@ impl AwsError {
 }
 
 /// Turns an SDK error into [`AwsError::Call`] with its code, request id and sources.
+///
+/// The message is AWS's own `Code: message` when AWS answered, else the chain of causes
+/// (a connection refused, a timeout). Never the SDK's `Debug` form: it dumps the raw HTTP
+/// response, which buries the one line a user needs.
 pub(crate) fn call_error<E>(action: impl Into<String>, err: E) -> AwsError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
@@ -86,8 +92,27 @@ where
         action: action.into(),
         code,
         request_id,
-        message: DisplayErrorContext(err).to_string(),
+        message: match (err.code(), err.message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_owned(),
+            (None, _) => causes(&err),
+        },
     }
+}
+
+/// An error and its sources, each by its `Display`, joined with `: `.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // The SDK's layers often repeat their source's text; say it once.
+        if !text.ends_with(&cause_text) {
+            let _ = write!(text, ": {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// The error code of an SDK error.
@@ -108,4 +133,41 @@ pub(crate) fn is_not_found<E: ProvideErrorMetadata>(err: &E) -> bool {
                 | "ResourceNotFound"
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_lambda::error::ErrorMetadata;
+    use aws_sdk_lambda::operation::get_function::GetFunctionError;
+    use aws_sdk_lambda::types::error::ResourceNotFoundException;
+
+    use super::*;
+
+    #[test]
+    fn a_service_error_reads_as_aws_code_and_message_with_the_request_id() {
+        let meta = ErrorMetadata::builder()
+            .code("ResourceNotFoundException")
+            .message("Invalid EventSourceArn")
+            .custom("aws_request_id", "req-1")
+            .build();
+        let err = GetFunctionError::ResourceNotFoundException(
+            ResourceNotFoundException::builder()
+                .message("Invalid EventSourceArn")
+                .meta(meta)
+                .build(),
+        );
+        let error = call_error("map queue to f", err);
+        assert_eq!(
+            error.to_string(),
+            "map queue to f: ResourceNotFoundException: Invalid EventSourceArn (request id req-1)"
+        );
+        assert_eq!(error.code(), Some("ResourceNotFoundException"));
+    }
+
+    #[test]
+    fn an_error_without_aws_metadata_reads_as_its_causes_without_debug_noise() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let text = causes(&io);
+        assert_eq!(text, "connection refused");
+    }
 }
