@@ -78,6 +78,10 @@ impl AwsError {
 /// The message is AWS's own `Code: message` when AWS answered, else the chain of causes
 /// (a connection refused, a timeout). Never the SDK's `Debug` form: it dumps the raw HTTP
 /// response, which buries the one line a user needs.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "taken by value so that 65 call sites read `.map_err(|e| call_error(action, e))`"
+)]
 pub(crate) fn call_error<E>(action: impl Into<String>, err: E) -> AwsError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
