@@ -19,6 +19,11 @@ PY_PINS=(
   "ziglang==0.17.1"
 )
 
+if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
+  echo "error: Rust is not installed: install it with rustup (https://rustup.rs), then run this again" >&2
+  exit 1
+fi
+
 need_apt=()
 command -v cc >/dev/null || need_apt+=(build-essential)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
