@@ -71,8 +71,22 @@ impl Emulator {
     }
 
     /// Runs one event through the function `name`.
+    ///
+    /// The invocation runs on its own task: a caller that gives up (an HTTP client that
+    /// disconnects) does not cancel it, as on Lambda, where API Gateway's client going away
+    /// leaves the function running. Cancelling it here would kill the instance mid-event
+    /// and make the next request pay a cold start.
     pub async fn invoke(&self, name: &str, payload: Bytes) -> Result<Invocation, LocalError> {
-        self.pool(name)?.invoke(payload).await
+        let pool = self.pool(name)?;
+        let name = name.to_owned();
+        tokio::spawn(async move { pool.invoke(payload).await })
+            .await
+            .unwrap_or_else(|join| {
+                Err(LocalError::InvocationAborted {
+                    function: name,
+                    reason: join.to_string(),
+                })
+            })
     }
 
     /// Swaps in a new build: kept functions replace their instances (busy ones finish

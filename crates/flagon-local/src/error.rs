@@ -56,6 +56,15 @@ pub enum LocalError {
         /// What went wrong.
         message: String,
     },
+    /// The task running an invocation panicked or was cancelled (the runtime is shutting
+    /// down).
+    #[error("finish the invocation of function `{function}`: {reason}")]
+    InvocationAborted {
+        /// The function.
+        function: String,
+        /// The task's end, as tokio reports it.
+        reason: String,
+    },
     /// The app's configuration (Flagon.toml) could not be applied.
     #[error("{0}")]
     Config(String),
