@@ -233,13 +233,45 @@ impl IntoTrigger for EventPattern {
     }
 }
 
+/// The settings Kinesis and DynamoDB stream mappings share, checked once for both.
+#[derive(Debug, Clone)]
+struct StreamSettings {
+    batch_size: u32,
+    starting_position: StartingPosition,
+    window: Option<u32>,
+}
+
+impl Default for StreamSettings {
+    /// Batch size 100 and `LATEST`, as Lambda's defaults.
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            starting_position: StartingPosition::Latest,
+            window: None,
+        }
+    }
+}
+
+impl StreamSettings {
+    /// Checks the settings against AWS's limits; `at_timestamp` is the refusal of
+    /// `AT_TIMESTAMP`, which AWS only takes with a `StartingPositionTimestamp` the manifest
+    /// does not carry (refused at declaration rather than at deploy).
+    fn check(&self, at_timestamp: &str) -> Result<(), String> {
+        if self.starting_position == StartingPosition::AtTimestamp {
+            return Err(at_timestamp.to_owned());
+        }
+        if !(1..=10_000).contains(&self.batch_size) {
+            return Err(format!("batch size {} is outside 1-10000", self.batch_size));
+        }
+        check_window(self.window)
+    }
+}
+
 /// A Kinesis stream event source mapping: `KinesisTrigger::stream("clicks")`.
 #[derive(Debug, Clone)]
 pub struct KinesisTrigger {
     stream: String,
-    batch_size: u32,
-    starting_position: StartingPosition,
-    window: Option<u32>,
+    settings: StreamSettings,
 }
 
 impl KinesisTrigger {
@@ -247,28 +279,26 @@ impl KinesisTrigger {
     pub fn stream(stream: impl Into<String>) -> Self {
         Self {
             stream: stream.into(),
-            batch_size: 100,
-            starting_position: StartingPosition::Latest,
-            window: None,
+            settings: StreamSettings::default(),
         }
     }
 
     /// Records per invocation (1 to 10000).
     pub fn batch_size(mut self, size: u32) -> Self {
-        self.batch_size = size;
+        self.settings.batch_size = size;
         self
     }
 
     /// Where to start reading: `TRIM_HORIZON` or `LATEST`. `AT_TIMESTAMP` is refused at
     /// declaration: AWS needs a timestamp with it, which Flagon does not carry yet.
     pub fn starting_position(mut self, position: StartingPosition) -> Self {
-        self.starting_position = position;
+        self.settings.starting_position = position;
         self
     }
 
     /// How long Lambda gathers records before invoking, in seconds (0 to 300).
     pub fn maximum_batching_window(mut self, seconds: u32) -> Self {
-        self.window = Some(seconds);
+        self.settings.window = Some(seconds);
         self
     }
 }
@@ -278,22 +308,20 @@ impl IntoTrigger for KinesisTrigger {
         if self.stream.is_empty() {
             return Err("the stream name is empty".into());
         }
-        // AWS refuses AT_TIMESTAMP without a `StartingPositionTimestamp`, which the manifest
-        // does not carry: refuse it at declaration rather than at deploy.
-        if self.starting_position == StartingPosition::AtTimestamp {
-            return Err(
-                "Kinesis AT_TIMESTAMP needs a timestamp Flagon does not carry: \
-                 start at TRIM_HORIZON or LATEST"
-                    .into(),
-            );
-        }
-        check_batch(self.batch_size)?;
-        check_window(self.window)?;
+        self.settings.check(
+            "Kinesis AT_TIMESTAMP needs a timestamp Flagon does not carry: \
+             start at TRIM_HORIZON or LATEST",
+        )?;
+        let StreamSettings {
+            batch_size,
+            starting_position,
+            window,
+        } = self.settings;
         Ok(Trigger::Kinesis {
             stream: self.stream,
-            batch_size: self.batch_size,
-            starting_position: self.starting_position,
-            maximum_batching_window_in_seconds: self.window,
+            batch_size,
+            starting_position,
+            maximum_batching_window_in_seconds: window,
         })
     }
 
@@ -302,21 +330,11 @@ impl IntoTrigger for KinesisTrigger {
     }
 }
 
-fn check_batch(size: u32) -> Result<(), String> {
-    if (1..=10_000).contains(&size) {
-        Ok(())
-    } else {
-        Err(format!("batch size {size} is outside 1-10000"))
-    }
-}
-
 /// A DynamoDB stream event source mapping: `DynamoDbTrigger::stream_arn("arn:aws:dynamodb:...")`.
 #[derive(Debug, Clone)]
 pub struct DynamoDbTrigger {
     stream_arn: String,
-    batch_size: u32,
-    starting_position: StartingPosition,
-    window: Option<u32>,
+    settings: StreamSettings,
 }
 
 impl DynamoDbTrigger {
@@ -325,27 +343,25 @@ impl DynamoDbTrigger {
     pub fn stream_arn(arn: impl Into<String>) -> Self {
         Self {
             stream_arn: arn.into(),
-            batch_size: 100,
-            starting_position: StartingPosition::Latest,
-            window: None,
+            settings: StreamSettings::default(),
         }
     }
 
     /// Records per invocation (1 to 10000).
     pub fn batch_size(mut self, size: u32) -> Self {
-        self.batch_size = size;
+        self.settings.batch_size = size;
         self
     }
 
     /// Where to start reading (`TRIM_HORIZON` or `LATEST`).
     pub fn starting_position(mut self, position: StartingPosition) -> Self {
-        self.starting_position = position;
+        self.settings.starting_position = position;
         self
     }
 
     /// How long Lambda gathers records before invoking, in seconds (0 to 300).
     pub fn maximum_batching_window(mut self, seconds: u32) -> Self {
-        self.window = Some(seconds);
+        self.settings.window = Some(seconds);
         self
     }
 }
@@ -362,18 +378,18 @@ impl IntoTrigger for DynamoDbTrigger {
                 self.stream_arn
             ));
         }
-        if self.starting_position == StartingPosition::AtTimestamp {
-            return Err(
-                "DynamoDB streams start at TRIM_HORIZON or LATEST, not AT_TIMESTAMP".into(),
-            );
-        }
-        check_batch(self.batch_size)?;
-        check_window(self.window)?;
+        self.settings
+            .check("DynamoDB streams start at TRIM_HORIZON or LATEST, not AT_TIMESTAMP")?;
+        let StreamSettings {
+            batch_size,
+            starting_position,
+            window,
+        } = self.settings;
         Ok(Trigger::Dynamodb {
             stream_arn: self.stream_arn,
-            batch_size: self.batch_size,
-            starting_position: self.starting_position,
-            maximum_batching_window_in_seconds: self.window,
+            batch_size,
+            starting_position,
+            maximum_batching_window_in_seconds: window,
         })
     }
 
