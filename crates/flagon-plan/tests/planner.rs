@@ -458,3 +458,50 @@ fn configured_existing_role_is_used_and_no_role_is_created() {
         BTreeSet::from(["arn:aws:iam::210987654321:role/shop-runner"])
     );
 }
+
+#[test]
+fn recorded_api_is_updated_only_when_its_definition_hash_changes() {
+    let model = model_of(&manifest());
+    let api = model
+        .resources
+        .iter()
+        .find_map(|r| match r {
+            Resource::RestApi(a) => Some(a),
+            _ => None,
+        })
+        .unwrap();
+    let function_name = &model.function(&api.function).unwrap().function_name;
+    let hash = flagon_plan::definition_hash(&(api, &env().function_arn(function_name)));
+    let mut observed = empty();
+    observed.rest_apis.insert(
+        "abc123".into(),
+        ObservedApi {
+            id: "abc123".into(),
+            name: api.name.clone(),
+        },
+    );
+    let recorded = |definition_hash: &str| {
+        let mut state = State::new("shop", "dev");
+        state.resources.insert(
+            ResourceId::RestApi,
+            Record::RestApi {
+                api_id: "abc123".into(),
+                stage_name: "api".into(),
+                definition_hash: definition_hash.into(),
+            },
+        );
+        state
+    };
+
+    let same = plan(&model, &recorded(&hash), &observed).unwrap();
+    assert!(change_of(&same, &ResourceId::RestApi).is_none());
+
+    let stale = plan(&model, &recorded("old"), &observed).unwrap();
+    let change = change_of(&stale, &ResourceId::RestApi).unwrap();
+    assert!(matches!(&change.action, Action::Update { changed } if changed == &["definition"]));
+    assert!(matches!(
+        change.steps.as_slice(),
+        [Step::UpdateRestApi { api_id, definition_hash, .. }]
+            if api_id == "abc123" && *definition_hash == hash
+    ));
+}
