@@ -135,28 +135,19 @@ pub(crate) fn add_trigger(
             starting_position,
             maximum_batching_window_in_seconds,
         } => {
-            check_batch(*batch_size, *maximum_batching_window_in_seconds, false)
-                .map_err(invalid)?;
-            // AWS needs `StartingPositionTimestamp` beside AT_TIMESTAMP and refuses the
-            // mapping without it, at deploy time; the manifest carries no timestamp, so the
-            // mistake is refused here, before a template or a plan is made.
-            if *starting_position == StartingPosition::AtTimestamp {
-                return Err(invalid(
-                    "a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST"
-                        .to_owned(),
-                ));
-            }
-            parts.mappings.push(EventSourceMapping {
-                function: id.clone(),
-                source: EventSource::Kinesis {
-                    stream: NameOrArn::parse(stream),
-                },
-                batch_size: *batch_size,
-                maximum_batching_window_in_seconds: *maximum_batching_window_in_seconds,
-                maximum_concurrency: None,
-                starting_position: Some(*starting_position),
-                function_response_types: vec![REPORT_BATCH_ITEM_FAILURES.to_owned()],
-            });
+            let source = EventSource::Kinesis {
+                stream: NameOrArn::parse(stream),
+            };
+            let mapping = stream_mapping(
+                id,
+                source,
+                *batch_size,
+                *starting_position,
+                *maximum_batching_window_in_seconds,
+                "a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST",
+            )
+            .map_err(invalid)?;
+            parts.mappings.push(mapping);
         }
         Trigger::Dynamodb {
             stream_arn,
@@ -164,25 +155,19 @@ pub(crate) fn add_trigger(
             starting_position,
             maximum_batching_window_in_seconds,
         } => {
-            check_batch(*batch_size, *maximum_batching_window_in_seconds, false)
-                .map_err(invalid)?;
-            if *starting_position == StartingPosition::AtTimestamp {
-                return Err(invalid(
-                    "a DynamoDB stream starts at TRIM_HORIZON or LATEST, not AT_TIMESTAMP"
-                        .to_owned(),
-                ));
-            }
-            parts.mappings.push(EventSourceMapping {
-                function: id.clone(),
-                source: EventSource::Dynamodb {
-                    stream_arn: stream_arn.clone(),
-                },
-                batch_size: *batch_size,
-                maximum_batching_window_in_seconds: *maximum_batching_window_in_seconds,
-                maximum_concurrency: None,
-                starting_position: Some(*starting_position),
-                function_response_types: vec![REPORT_BATCH_ITEM_FAILURES.to_owned()],
-            });
+            let source = EventSource::Dynamodb {
+                stream_arn: stream_arn.clone(),
+            };
+            let mapping = stream_mapping(
+                id,
+                source,
+                *batch_size,
+                *starting_position,
+                *maximum_batching_window_in_seconds,
+                "a DynamoDB stream starts at TRIM_HORIZON or LATEST, not AT_TIMESTAMP",
+            )
+            .map_err(invalid)?;
+            parts.mappings.push(mapping);
         }
         Trigger::EventPattern { pattern, event_bus } => {
             if pattern.as_object().is_none_or(|o| o.is_empty()) {
@@ -245,6 +230,33 @@ fn add_rule(
         PermissionSource::Rule(rule),
     ));
     Ok(())
+}
+
+/// The event source mapping of a Kinesis or DynamoDB stream, checked. AWS needs
+/// `StartingPositionTimestamp` beside AT_TIMESTAMP and refuses the mapping without it, at
+/// deploy time; the manifest carries no timestamp, so the mistake is refused here (with
+/// `at_timestamp` as the problem), before a template or a plan is made.
+fn stream_mapping(
+    function: &FunctionRef,
+    source: EventSource,
+    batch_size: u32,
+    starting_position: StartingPosition,
+    window: Option<u32>,
+    at_timestamp: &str,
+) -> Result<EventSourceMapping, String> {
+    check_batch(batch_size, window, false)?;
+    if starting_position == StartingPosition::AtTimestamp {
+        return Err(at_timestamp.to_owned());
+    }
+    Ok(EventSourceMapping {
+        function: function.clone(),
+        source,
+        batch_size,
+        maximum_batching_window_in_seconds: window,
+        maximum_concurrency: None,
+        starting_position: Some(starting_position),
+        function_response_types: vec![REPORT_BATCH_ITEM_FAILURES.to_owned()],
+    })
 }
 
 /// Lambda's limits: SQS takes 1 to 10 records, up to 10000 with a batching window of at
