@@ -133,6 +133,18 @@ pub(crate) struct Shape {
     pub(crate) batch: bool,
 }
 
+impl Shape {
+    /// Checks the event's shape and reads it as `E`; handler `handler` is named in errors.
+    pub(crate) fn decode<E: DeserializeOwned>(
+        self,
+        handler: &str,
+        event: Value,
+    ) -> Result<E, DispatchError> {
+        check_shape(self, &event).map_err(|m| shape_error(handler, self.expected, m))?;
+        serde_json::from_value(event).map_err(|e| shape_error(handler, self.expected, e))
+    }
+}
+
 fn check_shape(shape: Shape, event: &Value) -> Result<(), String> {
     let Some((key, value)) = shape.record_source else {
         return Ok(());
@@ -205,9 +217,7 @@ where
     Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
         let f = Arc::clone(&f);
         Box::pin(async move {
-            check_shape(shape, &event).map_err(|m| shape_error(&name, shape.expected, m))?;
-            let event: E =
-                serde_json::from_value(event).map_err(|e| shape_error(&name, shape.expected, e))?;
+            let event: E = shape.decode(&name, event)?;
             let result = guarded(&name, async move { f(event).await.into_event_result() }).await?;
             finish(&name, shape.batch, result)
         })

@@ -14,7 +14,7 @@ use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{BatchResult, Erased, IntoEventResult, Shape, finish, guarded, shape_error};
+use super::{BatchResult, Erased, IntoEventResult, Shape, finish, guarded};
 use crate::BoxError;
 
 /// One SQS message with a typed body.
@@ -89,9 +89,7 @@ where
     Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
         let f = Arc::clone(&f);
         Box::pin(async move {
-            super::check_shape(SHAPE, &event).map_err(|m| shape_error(&name, SHAPE.expected, m))?;
-            let event: SqsEvent =
-                serde_json::from_value(event).map_err(|e| shape_error(&name, SHAPE.expected, e))?;
+            let event: SqsEvent = SHAPE.decode(&name, event)?;
             let mut undecodable = Vec::new();
             let mut messages = Vec::with_capacity(event.records.len());
             for raw in event.records {
