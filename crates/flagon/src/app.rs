@@ -272,12 +272,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "S3Event",
-            record_source: Some(("eventSource", "aws:s3")),
-            batch: false,
-        };
-        self.push_event(trigger, shape, f)
+        self.push_event(trigger, Shape::S3, f)
     }
 
     /// Handles SNS messages; the handler takes an [`SnsEvent`].
@@ -287,12 +282,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "SnsEvent",
-            record_source: Some(("EventSource", "aws:sns")),
-            batch: false,
-        };
-        self.push_event(trigger, shape, f)
+        self.push_event(trigger, Shape::SNS, f)
     }
 
     /// Handles SQS messages with bodies of type `T`; failures are batch item failures.
@@ -316,12 +306,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "EventBridgeEvent",
-            record_source: None,
-            batch: false,
-        };
-        self.push_event(pattern, shape, f)
+        self.push_event(pattern, Shape::EVENT_BRIDGE, f)
     }
 
     /// Runs on a schedule: a [`Rate`](crate::Rate), a [`Cron`](crate::Cron) (or their
@@ -333,12 +318,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "a scheduled EventBridgeEvent",
-            record_source: None,
-            batch: false,
-        };
-        let handler = events::event_handler(shape, f);
+        let handler = events::event_handler(Shape::SCHEDULE, f);
         match schedule.into_schedule_expression() {
             Ok(expression) => {
                 let described = format!("schedule `{expression}`");
@@ -362,12 +342,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "KinesisEvent",
-            record_source: Some(("eventSource", "aws:kinesis")),
-            batch: true,
-        };
-        self.push_event(trigger, shape, f)
+        self.push_event(trigger, Shape::KINESIS, f)
     }
 
     /// Handles DynamoDB stream records; failures (by sequence number) are batch item failures.
@@ -377,12 +352,7 @@ impl App {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
     {
-        let shape = Shape {
-            expected: "DynamoDbEvent",
-            record_source: Some(("eventSource", "aws:dynamodb")),
-            batch: true,
-        };
-        self.push_event(trigger, shape, f)
+        self.push_event(trigger, Shape::DYNAMODB, f)
     }
 
     /// A plain function, invoked directly: JSON in (`I`), JSON out (`O`).

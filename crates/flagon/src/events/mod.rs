@@ -134,6 +134,46 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
+    /// S3 notifications.
+    pub(crate) const S3: Self = Self::records("S3Event", "eventSource", "aws:s3", false);
+    /// SNS messages (SNS spells the key `EventSource`).
+    pub(crate) const SNS: Self = Self::records("SnsEvent", "EventSource", "aws:sns", false);
+    /// SQS messages: failures are batch item failures.
+    pub(crate) const SQS: Self = Self::records("SqsEvent", "eventSource", "aws:sqs", true);
+    /// Kinesis records: failures are batch item failures.
+    pub(crate) const KINESIS: Self =
+        Self::records("KinesisEvent", "eventSource", "aws:kinesis", true);
+    /// DynamoDB stream records: failures are batch item failures.
+    pub(crate) const DYNAMODB: Self =
+        Self::records("DynamoDbEvent", "eventSource", "aws:dynamodb", true);
+    /// EventBridge events matching a pattern.
+    pub(crate) const EVENT_BRIDGE: Self = Self::single("EventBridgeEvent");
+    /// EventBridge events sent by a schedule.
+    pub(crate) const SCHEDULE: Self = Self::single("a scheduled EventBridgeEvent");
+
+    /// An event of `Records` that each carry `key == source`.
+    const fn records(
+        expected: &'static str,
+        key: &'static str,
+        source: &'static str,
+        batch: bool,
+    ) -> Self {
+        Self {
+            expected,
+            record_source: Some((key, source)),
+            batch,
+        }
+    }
+
+    /// An event that is one object, not records.
+    const fn single(expected: &'static str) -> Self {
+        Self {
+            expected,
+            record_source: None,
+            batch: false,
+        }
+    }
+
     /// Checks the event's shape and reads it as `E`; handler `handler` is named in errors.
     pub(crate) fn decode<E: DeserializeOwned>(
         self,

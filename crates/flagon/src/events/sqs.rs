@@ -71,12 +71,6 @@ fn decode<T: DeserializeOwned>(body: &str) -> Option<T> {
         .or_else(|| serde_json::from_value(Value::String(body.to_owned())).ok())
 }
 
-pub(crate) const SHAPE: Shape = Shape {
-    expected: "SqsEvent",
-    record_source: Some(("eventSource", "aws:sqs")),
-    batch: true,
-};
-
 /// Erases an SQS handler.
 pub(crate) fn handler<T, F, Fut, R>(f: F) -> Erased
 where
@@ -89,7 +83,7 @@ where
     Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
         let f = Arc::clone(&f);
         Box::pin(async move {
-            let event: SqsEvent = SHAPE.decode(&name, event)?;
+            let event: SqsEvent = Shape::SQS.decode(&name, event)?;
             let mut undecodable = Vec::new();
             let mut messages = Vec::with_capacity(event.records.len());
             for raw in event.records {
