@@ -11,7 +11,7 @@ use flagon_aws::{Aws, CallLog, ConnectOptions, state_path};
 use flagon_config::{Config, Overrides};
 use flagon_manifest::Manifest;
 use flagon_model::{Architecture, Code, Model};
-use moto::{Moto, cargo_flagon, moto, moto_json};
+use moto::{Moto, cargo_flagon, moto};
 
 /// A project cargo can describe (a package with a binary), holding only a state file.
 fn project(dir: &Path) -> PathBuf {
@@ -33,7 +33,8 @@ fn text(output: &Output) -> (String, String) {
 }
 
 async fn deployed(moto: &Moto, root: &Path) -> Aws {
-    let aws = Aws::connect_with_log(&ConnectOptions::emulator(&moto.1), CallLog::new()).await;
+    let aws =
+        Aws::connect_with_log(&ConnectOptions::emulator(&moto.endpoint), CallLog::new()).await;
     let fixture =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-app/manifest.json");
     let manifest = Manifest::from_json(&std::fs::read_to_string(fixture).unwrap()).unwrap();
@@ -60,11 +61,10 @@ async fn url_logs_and_delete_work_on_a_deployed_stage() {
     let root = project(dir.path());
     let project_dir = root.to_str().unwrap();
     let aws = deployed(&moto, &root).await;
-    let endpoint = moto.1.clone();
     let run = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["--project-dir", project_dir]);
-        cargo_flagon(&endpoint, &all)
+        cargo_flagon(&moto.endpoint, &all)
     };
 
     let url = run(&["url"]);
@@ -79,14 +79,12 @@ async fn url_logs_and_delete_work_on_a_deployed_stage() {
     );
 
     let group = "/aws/lambda/cliapp-dev-resize";
-    moto_json(
-        &endpoint,
+    moto.json_call(
         "logs",
         "Logs_20140328.CreateLogGroup",
         &format!(r#"{{"logGroupName":"{group}"}}"#),
     );
-    moto_json(
-        &endpoint,
+    moto.json_call(
         "logs",
         "Logs_20140328.CreateLogStream",
         &format!(r#"{{"logGroupName":"{group}","logStreamName":"s"}}"#),
@@ -95,8 +93,7 @@ async fn url_logs_and_delete_work_on_a_deployed_stage() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis();
-    moto_json(
-        &endpoint,
+    moto.json_call(
         "logs",
         "Logs_20140328.PutLogEvents",
         &format!(

@@ -22,7 +22,7 @@ fn plan_then_failed_deploy_then_delete_leaves_nothing() {
     let run = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--stage", &stage, "--project-dir", app.to_str().unwrap()]);
-        cargo_flagon_with(&moto.1, &all)
+        cargo_flagon_with(&moto.endpoint, &all)
     };
 
     let plan = run(&["plan", "--toolchain", "zigbuild"]);
@@ -61,7 +61,7 @@ fn plan_then_failed_deploy_then_delete_leaves_nothing() {
     );
     let after = std::fs::read_to_string(&state).unwrap();
     assert!(after.contains("\"resources\": []"), "{after}");
-    let functions = moto::lambda_function_names(&moto.1);
+    let functions = moto::lambda_function_names(&moto);
     assert!(functions.is_empty(), "{functions:?}");
     std::fs::remove_file(&state).unwrap();
 }

@@ -28,6 +28,8 @@ mod observe;
 mod ops;
 mod s3;
 mod state_file;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use calls::{Call, CallLog, InjectedFault};
 pub use client::{Aws, ConnectOptions};

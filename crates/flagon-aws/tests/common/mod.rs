@@ -1,162 +1,20 @@
-//! The moto harness: every test starts its own `moto_server` on a free port, so tests run in
-//! parallel with no shared state.
+//! The fixture app deployed to moto (the harness itself is `flagon_aws::testing`, shared with
+//! the CLI's tests): its sources, manifest, model, package, and a fingerprint of a deploy.
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::time::Duration;
 
-use flagon_aws::{Aws, CallLog};
+use flagon_aws::Aws;
+pub use flagon_aws::testing::Moto;
 use flagon_config::{Config, Overrides};
 use flagon_manifest::{Manifest, Trigger};
 use flagon_model::{Architecture, Code, Model};
 
-/// A running moto server, killed on drop.
-pub struct Moto {
-    child: Child,
-    pub endpoint: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn find_moto() -> Option<PathBuf> {
-    let exe = "moto_server";
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(exe);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../.venv/bin")
-        .join(exe);
-    venv.is_file().then_some(venv)
-}
-
 /// Starts moto, or returns `None` (after a note) when it is missing and tools are optional.
 pub fn moto() -> Option<Moto> {
-    let Some(exe) = find_moto() else {
-        if std::env::var("FLAGON_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!(
-                "moto_server is required (FLAGON_REQUIRE_TOOLS=1) but is not on PATH or in .venv/bin"
-            );
-        }
-        eprintln!("skipping: moto_server not found (run scripts/tools.sh)");
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(exe)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server starts");
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..300 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            let (status, _) = moto.raw(
-                "POST",
-                "/moto-api/config",
-                &[("Content-Type", "application/json")],
-                r#"{"lambda":{"use_docker":false}}"#,
-            );
-            assert!(
-                (200..300).contains(&status),
-                "moto accepts its lambda config: {status}"
-            );
-            return Some(moto);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("moto_server did not start on port {port}");
-}
-
-impl Moto {
-    /// One HTTP/1.1 request; returns status and body.
-    pub fn raw(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> (u16, String) {
-        let addr = self.endpoint.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(addr).unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        stream.write_all(req.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    /// A JSON-protocol call to a service without an SDK crate here (SQS, Kinesis, DynamoDB):
-    /// moto routes it by the credential scope of the (unchecked) signature.
-    pub fn json_call(&self, service: &str, target: &str, body: &str) -> serde_json::Value {
-        let auth = format!(
-            "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
-             SignedHeaders=host, Signature=0"
-        );
-        let (status, text) = self.raw(
-            "POST",
-            "/",
-            &[
-                ("Authorization", &auth),
-                ("X-Amz-Target", target),
-                ("Content-Type", "application/x-amz-json-1.0"),
-            ],
-            body,
-        );
-        assert_eq!(status, 200, "{target}: {text}");
-        serde_json::from_str(&text).unwrap_or_default()
-    }
-
-    /// The SDK clients, pointed at this moto with fake credentials, counting into `log`.
-    pub async fn aws(&self, log: Arc<CallLog>) -> Aws {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-                "testing", "testing", None, None, "moto",
-            ))
-            .endpoint_url(&self.endpoint)
-            .load()
-            .await;
-        Aws::from_sdk_config(&sdk, log)
-    }
+    Moto::start()
 }
 
 /// The event sources the fixture app needs, created in moto; returns the DynamoDB stream ARN.
