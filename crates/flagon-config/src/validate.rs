@@ -27,20 +27,21 @@ pub(crate) const RESERVED_ENVIRONMENT: &[&str] = &[
 ];
 
 pub(crate) fn memory(mb: u32) -> Result<(), String> {
-    let (lo, hi) = MEMORY_RANGE_MB;
-    if (lo..=hi).contains(&mb) {
-        Ok(())
-    } else {
-        Err(format!("must be between {lo} and {hi} MB, found {mb}"))
-    }
+    within(MEMORY_RANGE_MB, mb, "MB")
 }
 
 pub(crate) fn timeout(s: u32) -> Result<(), String> {
-    let (lo, hi) = TIMEOUT_RANGE_S;
-    if (lo..=hi).contains(&s) {
+    within(TIMEOUT_RANGE_S, s, "seconds")
+}
+
+/// `value` (in `unit`) within the inclusive range `(lo, hi)`.
+fn within((lo, hi): (u32, u32), value: u32, unit: &str) -> Result<(), String> {
+    if (lo..=hi).contains(&value) {
         Ok(())
     } else {
-        Err(format!("must be between {lo} and {hi} seconds, found {s}"))
+        Err(format!(
+            "must be between {lo} and {hi} {unit}, found {value}"
+        ))
     }
 }
 
