@@ -245,6 +245,20 @@ pub(crate) fn finish(
     }
 }
 
+/// Erases handler `f`: `run` answers one event with it, given the handler's name (the
+/// Lambda context is not passed on).
+pub(crate) fn erase<F, Run, Fut>(f: F, run: Run) -> Erased
+where
+    F: Send + Sync + 'static,
+    Run: Fn(Arc<F>, Arc<str>, Value) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Value, DispatchError>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
+        Box::pin(run(Arc::clone(&f), name, event))
+    })
+}
+
 /// Erases a handler of a typed event.
 pub(crate) fn event_handler<E, F, Fut, R>(shape: Shape, f: F) -> Erased
 where
@@ -253,14 +267,10 @@ where
     Fut: Future<Output = R> + Send + 'static,
     R: IntoEventResult,
 {
-    let f = Arc::new(f);
-    Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
-        let f = Arc::clone(&f);
-        Box::pin(async move {
-            let event: E = shape.decode(&name, event)?;
-            let result = guarded(&name, async move { f(event).await.into_event_result() }).await?;
-            finish(&name, shape.batch, result)
-        })
+    erase(f, move |f, name, event| async move {
+        let event: E = shape.decode(&name, event)?;
+        let result = guarded(&name, async move { f(event).await.into_event_result() }).await?;
+        finish(&name, shape.batch, result)
     })
 }
 
@@ -274,21 +284,17 @@ where
     Fut: Future<Output = Result<O, E>> + Send + 'static,
 {
     let expected = std::any::type_name::<I>();
-    let f = Arc::new(f);
-    Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
-        let f = Arc::clone(&f);
-        Box::pin(async move {
-            let input: I =
-                serde_json::from_value(event).map_err(|e| shape_error(&name, expected, e))?;
-            let output = guarded(&name, async move { f(input).await }).await?;
-            let output = output.map_err(|e| DispatchError::Handler {
-                handler: name.to_string(),
-                message: e.into().to_string(),
-            })?;
-            serde_json::to_value(output).map_err(|e| DispatchError::Handler {
-                handler: name.to_string(),
-                message: format!("serialize the result: {e}"),
-            })
+    erase(f, move |f, name, event| async move {
+        let input: I =
+            serde_json::from_value(event).map_err(|e| shape_error(&name, expected, e))?;
+        let output = guarded(&name, async move { f(input).await }).await?;
+        let output = output.map_err(|e| DispatchError::Handler {
+            handler: name.to_string(),
+            message: e.into().to_string(),
+        })?;
+        serde_json::to_value(output).map_err(|e| DispatchError::Handler {
+            handler: name.to_string(),
+            message: format!("serialize the result: {e}"),
         })
     })
 }

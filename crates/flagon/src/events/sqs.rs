@@ -7,14 +7,12 @@
 //! so it is retried and, after the queue's `maxReceiveCount`, goes to the dead-letter queue.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage as RawSqsMessage};
-use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{BatchResult, Erased, IntoEventResult, Shape, finish, guarded};
+use super::{BatchResult, Erased, IntoEventResult, Shape, erase, finish, guarded};
 use crate::BoxError;
 
 /// One SQS message with a typed body.
@@ -79,44 +77,40 @@ where
     Fut: Future<Output = R> + Send + 'static,
     R: IntoEventResult,
 {
-    let f = Arc::new(f);
-    Arc::new(move |name: Arc<str>, event: Value, _context: Context| {
-        let f = Arc::clone(&f);
-        Box::pin(async move {
-            let event: SqsEvent = Shape::SQS.decode(&name, event)?;
-            let mut undecodable = Vec::new();
-            let mut messages = Vec::with_capacity(event.records.len());
-            for raw in event.records {
-                let id = raw.message_id.clone().unwrap_or_default();
-                match raw.body.as_deref().and_then(decode::<T>) {
-                    Some(body) => messages.push(SqsMessage {
-                        message_id: id,
-                        body,
-                        raw,
-                    }),
-                    None => {
-                        tracing::warn!(
-                            handler = %name,
-                            message_id = %id,
-                            "sqs message body does not decode as {}",
-                            std::any::type_name::<T>()
-                        );
-                        undecodable.push(id);
-                    }
+    erase(f, move |f, name, event| async move {
+        let event: SqsEvent = Shape::SQS.decode(&name, event)?;
+        let mut undecodable = Vec::new();
+        let mut messages = Vec::with_capacity(event.records.len());
+        for raw in event.records {
+            let id = raw.message_id.clone().unwrap_or_default();
+            match raw.body.as_deref().and_then(decode::<T>) {
+                Some(body) => messages.push(SqsMessage {
+                    message_id: id,
+                    body,
+                    raw,
+                }),
+                None => {
+                    tracing::warn!(
+                        handler = %name,
+                        message_id = %id,
+                        "sqs message body does not decode as {}",
+                        std::any::type_name::<T>()
+                    );
+                    undecodable.push(id);
                 }
             }
-            let result: Result<BatchResult, BoxError> = guarded(&name, async move {
-                f(SqsBatch { messages }).await.into_event_result()
-            })
-            .await?;
-            let result = result.map(|mut r| {
-                for id in undecodable {
-                    r.fail(id);
-                }
-                r
-            });
-            finish(&name, true, result)
+        }
+        let result: Result<BatchResult, BoxError> = guarded(&name, async move {
+            f(SqsBatch { messages }).await.into_event_result()
         })
+        .await?;
+        let result = result.map(|mut r| {
+            for id in undecodable {
+                r.fail(id);
+            }
+            r
+        });
+        finish(&name, true, result)
     })
 }
 
