@@ -143,12 +143,7 @@ pub(crate) fn role_arn(arn: &str) -> Result<(), String> {
 }
 
 pub(crate) fn api_stage(name: &str) -> Result<(), String> {
-    if !name.is_empty()
-        && name.len() <= 128
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if is_name(name) && name.len() <= 128 {
         Ok(())
     } else {
         Err(format!(
@@ -157,13 +152,17 @@ pub(crate) fn api_stage(name: &str) -> Result<(), String> {
     }
 }
 
-/// App and stage names go into every AWS resource name.
-fn name_part(what: &str, name: &str) -> Result<(), String> {
-    if !name.is_empty()
+/// At least one letter, digit, `-` or `_`, and nothing else.
+fn is_name(name: &str) -> bool {
+    !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+}
+
+/// App and stage names go into every AWS resource name.
+fn name_part(what: &str, name: &str) -> Result<(), String> {
+    if is_name(name) {
         Ok(())
     } else {
         Err(format!(
