@@ -27,7 +27,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut model = Model::build(&manifest, &config, "bench", &Overrides::default())?;
     let bytes = std::fs::read(zip)?;
     let sha256 = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&bytes));
-    let code = Code { zip_path: PathBuf::from(zip), sha256 };
+    let code = Code {
+        zip_path: PathBuf::from(zip),
+        sha256,
+    };
     for arch in model.architectures() {
         model.attach_code(arch, &code);
     }
@@ -56,6 +59,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "no-op redeploy: {:8.3} s  ({noop_calls} mutating calls, {reads} read-only calls)",
         noop.as_secs_f64()
     );
-    aws.delete(&model.app, &model.stage, &path, &mut |_| {}).await?;
+    aws.delete(&model.app, &model.stage, &path, &mut |_| {})
+        .await?;
     Ok(())
 }

@@ -12,10 +12,10 @@ pub mod local;
 pub mod logs;
 pub mod manifest;
 pub mod new;
+pub mod package;
 pub mod plan;
 pub mod remote;
 pub mod url;
-pub mod package;
 
 use std::path::PathBuf;
 
