@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Output, Stdio};
 
 fn helloworld() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/helloworld")
@@ -32,6 +32,42 @@ fn stdout_of(args: &[&str], stdin: &[u8]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// `cargo flagon local` on free ports without reloading, plus `extra`; its stderr is read
+/// line by line.
+fn local(extra: &[&str]) -> (Child, BufReader<ChildStderr>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
+        .args([
+            "flagon",
+            "local",
+            "--port",
+            "0",
+            "--lambda-port",
+            "0",
+            "--no-reload",
+        ])
+        .args(extra)
+        .arg("--project-dir")
+        .arg(helloworld())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    (child, stderr)
+}
+
+/// SIGTERM, as a user's Ctrl-C or a supervisor would send it (local then stops its
+/// instances); returns how it exited.
+fn terminate(mut child: Child) -> ExitStatus {
+    let term = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(term.success(), "local was still running");
+    child.wait().unwrap()
 }
 
 #[test]
@@ -113,25 +149,7 @@ fn function_error_and_unknown_function_exit_1() {
 
 #[test]
 fn local_serves_the_api_until_stopped() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
-        .args([
-            "flagon",
-            "local",
-            "--port",
-            "0",
-            "--lambda-port",
-            "0",
-            "--no-reload",
-            "--no-schedules",
-        ])
-        .arg("--project-dir")
-        .arg(helloworld())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let (child, mut stderr) = local(&["--no-schedules"]);
     let mut line = String::new();
     let addr = loop {
         line.clear();
@@ -152,41 +170,14 @@ fn local_serves_the_api_until_stopped() {
         .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    // SIGTERM, as a user's Ctrl-C or a supervisor would: local stops its instances.
-    let term = Command::new("kill")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(term.success());
-    assert!(
-        child.wait().unwrap().success(),
-        "local exits cleanly on SIGTERM"
-    );
+    assert!(terminate(child).success(), "local exits cleanly on SIGTERM");
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     assert!(answer.ends_with(r#"{"hello":"world"}"#), "{answer}");
 }
 
 #[test]
 fn local_schedule_now_fires_every_schedule_at_start() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
-        .args([
-            "flagon",
-            "local",
-            "--port",
-            "0",
-            "--lambda-port",
-            "0",
-            "--no-reload",
-        ])
-        .arg("--schedule-now")
-        .arg("--project-dir")
-        .arg(helloworld())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (child, stderr) = local(&["--schedule-now"]);
     let mut fired = Vec::new();
     for line in stderr.lines() {
         let line = line.unwrap();
@@ -198,11 +189,7 @@ fn local_schedule_now_fires_every_schedule_at_start() {
             break;
         }
     }
-    Command::new("kill")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    child.wait().unwrap();
+    terminate(child);
     fired.sort();
     assert_eq!(fired, ["every_five_minutes", "hourly", "yearly"]);
 }
