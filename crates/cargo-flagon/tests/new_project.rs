@@ -5,22 +5,13 @@
 //! versions without the network, and builds into the workspace's target directory with the
 //! workspace's dev-profile settings so the dependencies compiled for the workspace are reused.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::{assert_success, target_dir, workspace_root};
 use flagon_manifest::Manifest;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
-}
 
 fn cargo_flagon(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-flagon"))
@@ -30,16 +21,6 @@ fn cargo_flagon(args: &[&str]) -> Output {
         .env_remove("FLAGON_DEV_PATH")
         .output()
         .unwrap()
-}
-
-fn assert_success(what: &str, output: &Output) {
-    assert!(
-        output.status.success(),
-        "{what} failed with {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// Generates `template` into a temporary directory, ready to build.
