@@ -228,22 +228,15 @@ pub fn function_arn(region: &str, function_name: &str) -> String {
     format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT_ID}:function:{function_name}")
 }
 
-/// The variable that sizes a tokio multi-thread runtime (`#[tokio::main]`, lambda_runtime).
-const TOKIO_WORKER_THREADS: &str = "TOKIO_WORKER_THREADS";
-
 /// The variables Lambda sets for a `provided.al2023` function, plus the configured ones.
 /// The configured ones come first so that Lambda's reserved names win, as on AWS.
 fn lambda_environment(env: &Environment<'_>, runtime_api: &str) -> Vec<(String, String)> {
     let spec = env.spec;
-    let mut vars: Vec<(String, String)> = Vec::new();
-    // Several instances share this machine's cores, where on Lambda each has its own: a
-    // tokio runtime with one worker per core in every instance only bounces each event
-    // between threads. One worker, unless the user's environment or configuration says
-    // otherwise (both come later or are inherited, so they win).
-    if std::env::var_os(TOKIO_WORKER_THREADS).is_none() {
-        vars.push((TOKIO_WORKER_THREADS.to_owned(), "1".to_owned()));
-    }
-    vars.extend(spec.environment.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut vars: Vec<(String, String)> = spec
+        .environment
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let task_root = spec
         .working_dir
         .clone()
