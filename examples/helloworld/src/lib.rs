@@ -19,6 +19,15 @@
 //! | `/panic` | GET | a panicking handler is a 500 |
 //! | `/fail` | GET | an unexpected error is a 500 that leaks nothing |
 //! | `/greeting` | GET | shared state through a tower layer (`Extension`) |
+//!
+//! Event sources: the bucket `mybucket`, topic `alerts`, queue `jobs`, Kinesis stream `clicks`
+//! and the DynamoDB table `users`, whose stream ARN comes from `USERS_STREAM_ARN` (see
+//! [`users_stream_arn`]); they must exist before `cargo flagon deploy`.
+//!
+//! ```sh
+//! USERS_STREAM_ARN=arn:aws:dynamodb:us-east-1:111122223333:table/users/stream/2026-01-01T00:00:00.000 \
+//!     cargo flagon deploy
+//! ```
 
 use std::collections::HashMap;
 
@@ -73,16 +82,29 @@ pub fn app() -> App {
             on_click,
         )
         .on_dynamodb_record(
-            DynamoDbTrigger::stream_arn(
-                "arn:aws:dynamodb:us-east-1:123456789012:table/users/stream/2024-01-01T00:00:00.000",
-            )
-            .batch_size(50),
+            DynamoDbTrigger::stream_arn(users_stream_arn()).batch_size(50),
             on_user_change,
         )
         .lambda_function(resize)
         .lambda_function(|n: u64| async move { Ok::<_, BoxError>(n * 2) })
         .name("double")
 }
+
+/// The stream ARN of the table the DynamoDB trigger follows: `USERS_STREAM_ARN`, or a
+/// placeholder for a table that does not exist.
+///
+/// A table's stream ARN ends in a label AWS picks when the stream is enabled, so it cannot be
+/// written down ahead of time; the manifest is read from the app with the deployer's
+/// environment, so `USERS_STREAM_ARN=$(aws dynamodbstreams list-streams --table-name users
+/// --query 'Streams[0].StreamArn' --output text) cargo flagon deploy` points the app at a
+/// real table.
+pub fn users_stream_arn() -> String {
+    std::env::var("USERS_STREAM_ARN").unwrap_or_else(|_| USERS_STREAM_ARN_DEFAULT.to_owned())
+}
+
+/// The placeholder [`users_stream_arn`] falls back to.
+pub const USERS_STREAM_ARN_DEFAULT: &str =
+    "arn:aws:dynamodb:us-east-1:123456789012:table/users/stream/2024-01-01T00:00:00.000";
 
 async fn index() -> Json<Value> {
     Json(json!({"hello": "world"}))
