@@ -114,3 +114,81 @@ impl Emulator {
         current.app = Arc::new(app);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::options::FunctionSpec;
+
+    /// A runtime in sh + curl: takes each event, waits `delay`, answers `"ok"`.
+    fn slow_runtime(delay: &str) -> Vec<String> {
+        let script = format!(
+            r#"api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime/invocation"
+while true; do
+  id=$(curl -sS -D - -o /dev/null "$api/next" | tr -d '\r' | sed -n 's/^[Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d: //p')
+  sleep {delay}
+  curl -sS -o /dev/null -X POST -d '"ok"' "$api/$id/response"
+done"#
+        );
+        vec!["sh".into(), "-c".into(), script]
+    }
+
+    fn have_curl() -> bool {
+        let found = std::process::Command::new("curl")
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            found || std::env::var_os("FLAGON_REQUIRE_TOOLS").is_none(),
+            "curl is required (FLAGON_REQUIRE_TOOLS is set)"
+        );
+        if !found {
+            eprintln!("skipped: curl is not installed");
+        }
+        found
+    }
+
+    #[tokio::test]
+    async fn caller_giving_up_keeps_the_instance_warm() {
+        if !have_curl() {
+            return;
+        }
+        let mut spec = FunctionSpec::new("slow", slow_runtime("0.3"));
+        spec.max_instances = 1;
+        let app = AppSpec {
+            app: "t".into(),
+            region: "us-east-1".into(),
+            api: None,
+            api_type: crate::ApiType::Rest,
+            api_stage: "api".into(),
+            functions: vec![spec],
+        };
+        let emulator = Emulator::new(app);
+        // Warm the instance, then give up on an event while the function works on it.
+        let first = emulator.invoke("slow", Bytes::from_static(b"{}")).await;
+        assert!(first.is_ok(), "{first:?}");
+        let given_up = tokio::time::timeout(
+            Duration::from_millis(50),
+            emulator.invoke("slow", Bytes::from_static(b"{}")),
+        )
+        .await;
+        assert!(
+            given_up.is_err(),
+            "the event finished before the caller gave up"
+        );
+        // The next event waits for the same instance instead of paying a cold start.
+        let next = emulator
+            .invoke("slow", Bytes::from_static(b"{}"))
+            .await
+            .map(|i| i.outcome);
+        assert_eq!(
+            next.ok(),
+            Some(crate::Outcome::Response(Bytes::from_static(b"\"ok\"")))
+        );
+        let pool = emulator.pool("slow").ok();
+        assert_eq!(pool.map(|p| p.instances_started()), Some(1));
+    }
+}
