@@ -7,7 +7,7 @@ use flagon_config::{Config, Overrides};
 use flagon_manifest::{Function, Manifest, Trigger};
 use flagon_model::{Architecture, Model};
 
-use common::{moto, package};
+use common::{moto, package, subscriptions};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn topic_in_another_region_is_subscribed_there_and_unsubscribed_on_delete() {
@@ -55,24 +55,8 @@ async fn topic_in_another_region_is_subscribed_there_and_unsubscribed_on_delete(
         "counted"
     );
 
-    let subscriptions = |client: Aws| {
-        let topic_arn = topic_arn.clone();
-        async move {
-            let out = client
-                .sns_client()
-                .list_subscriptions_by_topic()
-                .topic_arn(topic_arn)
-                .send()
-                .await
-                .unwrap();
-            out.subscriptions()
-                .iter()
-                .map(|s| s.endpoint().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        }
-    };
     assert_eq!(
-        subscriptions(eu.clone()).await,
+        subscriptions(&eu, &topic_arn).await,
         ["arn:aws:lambda:us-east-1:123456789012:function:audit-dev-on_audit"]
     );
 
@@ -87,5 +71,5 @@ async fn topic_in_another_region_is_subscribed_there_and_unsubscribed_on_delete(
     aws.delete("audit", "dev", &path, &mut |_| {})
         .await
         .unwrap();
-    assert!(subscriptions(eu).await.is_empty());
+    assert!(subscriptions(&eu, &topic_arn).await.is_empty());
 }

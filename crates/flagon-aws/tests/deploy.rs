@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use flagon_aws::{Aws, CallLog, load_state, state_path};
 use flagon_model::{Model, ResourceId};
 
-use common::{create_sources, manifest, model, moto};
+use common::{create_sources, manifest, mapping_sources, model, moto, subscriptions};
 
 async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> flagon_aws::DeployReport {
     let path = state_path(dir, "dev");
@@ -122,20 +122,8 @@ async fn full_deploy_wires_every_trigger_and_redeploy_makes_no_mutating_call() {
     );
 
     // SNS subscription.
-    let subs = aws
-        .sns_client()
-        .list_subscriptions_by_topic()
-        .topic_arn("arn:aws:sns:us-east-1:123456789012:alerts")
-        .send()
-        .await
-        .unwrap();
-    let endpoints: Vec<_> = subs
-        .subscriptions()
-        .iter()
-        .map(|s| s.endpoint().unwrap())
-        .collect();
     assert_eq!(
-        endpoints,
+        subscriptions(&aws, "arn:aws:sns:us-east-1:123456789012:alerts").await,
         ["arn:aws:lambda:us-east-1:123456789012:function:shop-dev-on_alert"]
     );
 
@@ -151,18 +139,8 @@ async fn full_deploy_wires_every_trigger_and_redeploy_makes_no_mutating_call() {
         ),
         ("shop-dev-on_change", stream_arn.clone()),
     ] {
-        let out = lambda
-            .list_event_source_mappings()
-            .function_name(function)
-            .send()
-            .await
-            .unwrap();
-        let sources: Vec<_> = out
-            .event_source_mappings()
-            .iter()
-            .map(|m| m.event_source_arn().unwrap())
-            .collect();
-        assert_eq!(sources, [source.as_str()], "{function}");
+        let sources = mapping_sources(&aws, Some(function)).await;
+        assert_eq!(sources, [source], "{function}");
     }
 
     // EventBridge rules and targets.
@@ -318,21 +296,9 @@ async fn delete_removes_everything_and_is_idempotent() {
     assert_eq!(functions.functions().len(), 0);
     let entries = aws.lambda_notifications("uploads").await.unwrap().unwrap();
     assert_eq!(ids(entries), ["someone-else"], "only our entry is removed");
-    let subs = aws
-        .sns_client()
-        .list_subscriptions_by_topic()
-        .topic_arn("arn:aws:sns:us-east-1:123456789012:alerts")
-        .send()
-        .await
-        .unwrap();
-    assert!(subs.subscriptions().is_empty());
-    let mappings = aws
-        .lambda_client()
-        .list_event_source_mappings()
-        .send()
-        .await
-        .unwrap();
-    assert!(mappings.event_source_mappings().is_empty());
+    let topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+    assert!(subscriptions(&aws, topic).await.is_empty());
+    assert!(mapping_sources(&aws, None).await.is_empty());
     let rules = aws.events_client().list_rules().send().await.unwrap();
     assert!(rules.rules().is_empty());
     let apis = aws

@@ -6,7 +6,9 @@ use flagon_aws::{Aws, Call, CallLog, DeployReport, load_state, state_path};
 use flagon_manifest::Trigger;
 use flagon_model::{FunctionRef, Model, Resource};
 
-use common::{create_sources, fingerprint, manifest, model, moto, package};
+use common::{
+    create_sources, fingerprint, manifest, mapping_sources, model, moto, package, subscriptions,
+};
 
 async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> DeployReport {
     aws.deploy(model, &state_path(dir, "dev"), &mut |_| {})
@@ -95,22 +97,10 @@ async fn removed_handler_is_swept_with_its_wiring() {
         let name = f.function_name().unwrap();
         name != "shop-dev-on_alert" && name != "shop-dev-on_click"
     }));
-    let subs = aws
-        .sns_client()
-        .list_subscriptions_by_topic()
-        .topic_arn("arn:aws:sns:us-east-1:123456789012:alerts")
-        .send()
-        .await
-        .unwrap();
-    assert!(subs.subscriptions().is_empty());
-    let all = aws
-        .lambda_client()
-        .list_event_source_mappings()
-        .send()
-        .await
-        .unwrap();
+    let topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+    assert!(subscriptions(&aws, topic).await.is_empty());
     assert_eq!(
-        all.event_source_mappings().len(),
+        mapping_sources(&aws, None).await.len(),
         2,
         "sqs and dynamodb remain"
     );
@@ -146,19 +136,10 @@ async fn changed_trigger_is_rewired_and_the_old_wiring_removed() {
     let text = report.plan.to_string();
     assert!(text.contains("replace"), "{text}");
 
-    let mappings = aws
-        .lambda_client()
-        .list_event_source_mappings()
-        .function_name("shop-dev-on_job")
-        .send()
-        .await
-        .unwrap();
-    let sources: Vec<_> = mappings
-        .event_source_mappings()
-        .iter()
-        .map(|m| m.event_source_arn().unwrap())
-        .collect();
-    assert_eq!(sources, ["arn:aws:sqs:us-east-1:123456789012:jobs2"]);
+    assert_eq!(
+        mapping_sources(&aws, Some("shop-dev-on_job")).await,
+        ["arn:aws:sqs:us-east-1:123456789012:jobs2"]
+    );
     assert_eq!(
         aws.lambda_notifications("uploads").await.unwrap(),
         Some(vec![])
@@ -168,14 +149,8 @@ async fn changed_trigger_is_rewired_and_the_old_wiring_removed() {
     let subs = |topic: &'static str| {
         let aws = aws.clone();
         async move {
-            aws.sns_client()
-                .list_subscriptions_by_topic()
-                .topic_arn(format!("arn:aws:sns:us-east-1:123456789012:{topic}"))
-                .send()
-                .await
-                .unwrap()
-                .subscriptions()
-                .len()
+            let arn = format!("arn:aws:sns:us-east-1:123456789012:{topic}");
+            subscriptions(&aws, &arn).await.len()
         }
     };
     assert_eq!((subs("alerts").await, subs("alerts2").await), (0, 1));

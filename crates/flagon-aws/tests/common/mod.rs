@@ -114,6 +114,36 @@ pub fn package(dir: &Path, bootstrap: &[u8]) -> Code {
     }
 }
 
+/// The endpoints subscribed to the SNS topic `topic_arn`.
+pub async fn subscriptions(aws: &Aws, topic_arn: &str) -> Vec<String> {
+    let out = aws
+        .sns_client()
+        .list_subscriptions_by_topic()
+        .topic_arn(topic_arn)
+        .send()
+        .await
+        .unwrap();
+    out.subscriptions()
+        .iter()
+        .map(|s| s.endpoint().unwrap().to_owned())
+        .collect()
+}
+
+/// The source ARNs of the event source mappings of `function`, or of every function.
+pub async fn mapping_sources(aws: &Aws, function: Option<&str>) -> Vec<String> {
+    let out = aws
+        .lambda_client()
+        .list_event_source_mappings()
+        .set_function_name(function.map(str::to_owned))
+        .send()
+        .await
+        .unwrap();
+    out.event_source_mappings()
+        .iter()
+        .map(|m| m.event_source_arn().unwrap().to_owned())
+        .collect()
+}
+
 /// What a deploy left in AWS, without generated ids: functions with their code hash,
 /// permission statement ids, mappings, subscriptions, bucket entries, rules and targets, APIs
 /// by name, roles. Two deploys of one model give equal fingerprints.
@@ -133,14 +163,8 @@ pub async fn fingerprint(aws: &Aws) -> Vec<String> {
                 out.push(format!("permission {name} {}", s["Sid"]));
             }
         }
-        let mappings = lambda
-            .list_event_source_mappings()
-            .function_name(name)
-            .send()
-            .await
-            .unwrap();
-        for m in mappings.event_source_mappings() {
-            out.push(format!("mapping {name} {}", m.event_source_arn().unwrap()));
+        for source in mapping_sources(aws, Some(name)).await {
+            out.push(format!("mapping {name} {source}"));
         }
     }
     for bucket in ["uploads", "uploads2"] {
@@ -155,15 +179,8 @@ pub async fn fingerprint(aws: &Aws) -> Vec<String> {
     }
     for topic in ["alerts", "alerts2"] {
         let arn = format!("arn:aws:sns:us-east-1:123456789012:{topic}");
-        let subs = aws
-            .sns_client()
-            .list_subscriptions_by_topic()
-            .topic_arn(arn)
-            .send()
-            .await
-            .unwrap();
-        for s in subs.subscriptions() {
-            out.push(format!("subscription {topic} {}", s.endpoint().unwrap()));
+        for endpoint in subscriptions(aws, &arn).await {
+            out.push(format!("subscription {topic} {endpoint}"));
         }
     }
     let rules = aws.events_client().list_rules().send().await.unwrap();
