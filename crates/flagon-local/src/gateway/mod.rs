@@ -11,6 +11,7 @@
 pub(crate) mod cors;
 pub(crate) mod payload;
 pub(crate) mod routes;
+mod skip_fields;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -205,13 +205,10 @@ pub fn http_event_json(
     req: &Incoming<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> serde_json::Result<Vec<u8>> {
-    let mut value = serde_json::to_value(http_event(req, now))?;
-    if let Value::Object(map) = &mut value {
-        for key in NOT_IN_V2_EVENTS {
-            map.remove(key);
-        }
-    }
-    serde_json::to_vec(&value)
+    serde_json::to_vec(&super::skip_fields::SkipFields {
+        value: &http_event(req, now),
+        skip: &NOT_IN_V2_EVENTS,
+    })
 }
 
 /// The HTTP API (payload 2.0) event.
