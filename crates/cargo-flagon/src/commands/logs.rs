@@ -71,24 +71,12 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `2026-11-24T13:01:02.345Z` from milliseconds since the epoch.
+/// `2026-11-24T13:01:02.345Z` from milliseconds since the epoch (CloudWatch's timestamps).
 fn format_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{millis:03}Z")
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || format!("{ms} ms after the epoch"),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    )
 }
 
 #[cfg(test)]
@@ -109,6 +97,7 @@ mod tests {
     #[test]
     fn log_times_are_utc_iso_8601() {
         assert_eq!(format_time(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_time(1_795_957_262_345), "2026-11-29T09:01:02.345Z");
+        // A wrong expectation here (09:01 for 13:01) once hid behind a hand-written calendar.
+        assert_eq!(format_time(1_795_957_262_345), "2026-11-29T13:01:02.345Z");
     }
 }
