@@ -61,10 +61,18 @@ pub fn app() -> App {
         .route("/fail", get(fails))
         .route("/greeting", get(greeting))
         .layer(Extension(Greeting("hello from a layer")))
-        .on_s3_event(S3Trigger::bucket("mybucket").prefix("uploads/").suffix(".jpg"), on_upload)
+        .on_s3_event(
+            S3Trigger::bucket("mybucket")
+                .prefix("uploads/")
+                .suffix(".jpg"),
+            on_upload,
+        )
         .on_sns_message(SnsTrigger::topic("alerts"), on_alert)
         .on_sqs_message(
-            SqsTrigger::queue("jobs").batch_size(10).maximum_batching_window(5).maximum_concurrency(5),
+            SqsTrigger::queue("jobs")
+                .batch_size(10)
+                .maximum_batching_window(5)
+                .maximum_concurrency(5),
             on_job,
         )
         .on_cw_event(
