@@ -292,15 +292,8 @@ fn cli(endpoint: &str, stream_arn: &str, stage: &str, app: &Path, args: &[&str])
         .arg(app)
         .env("PATH", path_with_venv())
         .env("CARGO_TARGET_DIR", target_dir())
-        .env("USERS_STREAM_ARN", stream_arn)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE");
+        .env("USERS_STREAM_ARN", stream_arn);
+    moto::aws_env(&mut command, endpoint);
     // zig comes from the PyPI `ziglang` package in the workspace's venv.
     let venv_python = workspace_root().join(".venv/bin/python3");
     if std::env::var_os("CARGO_ZIGBUILD_PYTHON_PATH").is_none() && venv_python.is_file() {
