@@ -1,4 +1,4 @@
-//! `url`, `logs` and `delete` through the real binary against moto, on a stage deployed by
+//! `url`, `logs` (and `logs --follow`) and `delete` through the real binary against moto, on a stage deployed by
 //! the library (plan and deploy need a release build of an app: their library side is tested
 //! in flagon-aws, and bench/deploy.sh runs them on examples/helloworld).
 
@@ -114,6 +114,44 @@ async fn url_logs_and_delete_work_on_a_deployed_stage() {
         "{:?}",
         text(&unknown)
     );
+
+    // --follow prints what is there, then each new line once as it arrives, until stopped.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-flagon"));
+    command
+        .args(["flagon", "logs", "resize", "--follow", "--since", "1h"])
+        .args(["--project-dir", project_dir])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    moto::aws_env(&mut command, &moto.endpoint);
+    let mut follower = command.spawn().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = follower.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // Bounded waits for the follower to print; generous so a loaded machine cannot fail it.
+    let next_line = || received.recv_timeout(std::time::Duration::from_secs(60));
+    assert!(next_line().unwrap().ends_with(" s resized 3 images"));
+    moto.json_call(
+        "logs",
+        "Logs_20140328.PutLogEvents",
+        &format!(
+            r#"{{"logGroupName":"{group}","logStreamName":"s","logEvents":[{{"timestamp":{},"message":"resized 1 more\n"}}]}}"#,
+            now - 1_000
+        ),
+    );
+    let second = next_line().unwrap();
+    assert!(
+        second.ends_with(" s resized 1 more"),
+        "the new line, and not the old one again: {second}"
+    );
+    follower.kill().unwrap();
+    follower.wait().unwrap();
 
     let delete = run(&["delete"]);
     let (out, err) = text(&delete);
