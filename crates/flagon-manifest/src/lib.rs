@@ -58,6 +58,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The name of the function that serves every HTTP route, unless the app renames it.
 pub const DEFAULT_API_FUNCTION: &str = "api_handler";
 
+/// The methods a route with API Gateway's `ANY` method answers, besides `OPTIONS`: what a
+/// CORS preflight of such a route allows.
+pub const ANY_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
+
 /// The environment variable that asks an app binary for its manifest.
 pub const MANIFEST_ENV: &str = "FLAGON_MANIFEST";
 

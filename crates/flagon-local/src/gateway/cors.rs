@@ -27,7 +27,12 @@ pub fn preflight(cors: &Cors, route: &Route, request: &HeaderMap) -> Answer {
             .filter(|o| cors.allow_origins.iter().any(|a| a == o))
             .map(str::to_owned)
     };
-    let mut methods = route.methods.clone();
+    // As the function answers at API Gateway: `ANY` is spelt out, browsers know no `ANY`.
+    let mut methods: Vec<String> = if route.methods.iter().any(|m| m == "ANY") {
+        flagon_manifest::ANY_METHODS.map(str::to_owned).to_vec()
+    } else {
+        route.methods.clone()
+    };
     methods.push("OPTIONS".into());
     let mut allow_headers: Vec<String> = DEFAULT_ALLOW_HEADERS
         .iter()
@@ -64,5 +69,48 @@ pub fn preflight(cors: &Cors, route: &Route, request: &HeaderMap) -> Answer {
         status: StatusCode::OK,
         headers,
         body: Bytes::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(methods: &[&str]) -> Route {
+        Route {
+            path: "/files/{proxy+}".into(),
+            methods: methods.iter().map(|m| (*m).to_owned()).collect(),
+            cors: None,
+            content_types: vec![],
+            required_query_params: vec![],
+            api_key_required: false,
+            authorizer: None,
+        }
+    }
+
+    fn allowed_methods(methods: &[&str]) -> String {
+        let cors = Cors {
+            allow_origins: vec!["*".into()],
+            allow_headers: vec![],
+            expose_headers: vec![],
+            max_age: None,
+            allow_credentials: false,
+        };
+        let answer = preflight(&cors, &route(methods), &HeaderMap::new());
+        let (_, value) = answer
+            .headers
+            .iter()
+            .find(|(name, _)| name == "access-control-allow-methods")
+            .expect("allow-methods");
+        value.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn preflight_of_an_any_route_spells_out_the_methods() {
+        assert_eq!(
+            allowed_methods(&["ANY"]),
+            "DELETE,GET,HEAD,PATCH,POST,PUT,OPTIONS"
+        );
+        assert_eq!(allowed_methods(&["GET", "POST"]), "GET,POST,OPTIONS");
     }
 }

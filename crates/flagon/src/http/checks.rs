@@ -114,7 +114,7 @@ fn with_cors_headers(cors: &Cors, origin: Option<&str>, mut response: Response) 
 pub(crate) fn preflight(cors: &Cors, methods: &[&'static str]) -> Response {
     let mut headers = HeaderMap::new();
     let mut methods: Vec<&str> = if methods.contains(&"ANY") {
-        vec!["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"]
+        flagon_manifest::ANY_METHODS.to_vec()
     } else {
         methods.to_vec()
     };
