@@ -63,39 +63,28 @@ const COMMON: [File; 2] = [
     },
 ];
 
+/// The files of the template in `templates/<dir>/`, embedded at compile time.
+macro_rules! template_files {
+    ($dir:literal) => {
+        [
+            File {
+                path: "Cargo.toml",
+                contents: include_str!(concat!("../../templates/", $dir, "/Cargo.toml")),
+            },
+            File {
+                path: "src/main.rs",
+                contents: include_str!(concat!("../../templates/", $dir, "/main.rs")),
+            },
+        ]
+    };
+}
+
 impl Template {
     fn files(self) -> [File; 2] {
         match self {
-            Template::RestApi => [
-                File {
-                    path: "Cargo.toml",
-                    contents: include_str!("../../templates/rest-api/Cargo.toml"),
-                },
-                File {
-                    path: "src/main.rs",
-                    contents: include_str!("../../templates/rest-api/main.rs"),
-                },
-            ],
-            Template::Events => [
-                File {
-                    path: "Cargo.toml",
-                    contents: include_str!("../../templates/events/Cargo.toml"),
-                },
-                File {
-                    path: "src/main.rs",
-                    contents: include_str!("../../templates/events/main.rs"),
-                },
-            ],
-            Template::Minimal => [
-                File {
-                    path: "Cargo.toml",
-                    contents: include_str!("../../templates/minimal/Cargo.toml"),
-                },
-                File {
-                    path: "src/main.rs",
-                    contents: include_str!("../../templates/minimal/main.rs"),
-                },
-            ],
+            Template::RestApi => template_files!("rest-api"),
+            Template::Events => template_files!("events"),
+            Template::Minimal => template_files!("minimal"),
         }
     }
 }
