@@ -1,6 +1,6 @@
 //! What a deployed stage offers besides deploying: its URL, its logs, remote invocation.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
@@ -91,7 +91,10 @@ impl Aws {
     ) -> Result<(), AwsError> {
         let group = format!("/aws/lambda/{function_name}");
         let mut since = start_ms;
-        let mut seen = BTreeSet::new();
+        // Event ids already printed, with their timestamps. Each poll starts at `since`
+        // (inclusive), so only ids at or after it can come back: older ones are dropped, and a
+        // long `--follow` keeps a handful of ids, not every one it ever printed.
+        let mut seen = BTreeMap::new();
         loop {
             let mut token = None;
             loop {
@@ -116,7 +119,7 @@ impl Aws {
                 };
                 for e in out.events() {
                     let id = e.event_id().unwrap_or_default().to_owned();
-                    if !seen.insert(id) {
+                    if seen.insert(id, e.timestamp().unwrap_or_default()).is_some() {
                         continue;
                     }
                     let line = LogLine {
@@ -135,6 +138,7 @@ impl Aws {
             if !follow {
                 return Ok(());
             }
+            seen.retain(|_, timestamp| *timestamp >= since);
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
     }
