@@ -193,36 +193,50 @@ async fn unknown_route_or_method_is_404_on_http_api() {
     }
 }
 
+/// A route with CORS routes `OPTIONS` to the function, which answers the preflight: the
+/// deployed API has the same `OPTIONS` integration (`flagon_render::openapi::route_methods`).
+/// The echo handler shows the event it got.
 #[tokio::test]
-async fn cors_preflight_is_answered_by_the_gateway() {
-    let Some((addr, _e)) = start(ApiType::Rest).await else {
-        return;
-    };
-    let response = request(
-        addr,
-        "OPTIONS",
-        "/cors",
-        &[("origin", "https://example.com")],
-        b"",
-    )
-    .await;
-    assert_eq!(response.status, 200);
-    let headers: Vec<_> = response
-        .headers
-        .iter()
-        .filter(|(n, _)| n.starts_with("access-control-"))
-        .collect();
-    insta::assert_debug_snapshot!("cors_preflight", headers);
-    // No CORS on the route: no preflight either.
-    let plain = request(
-        addr,
-        "OPTIONS",
-        "/users/1",
-        &[("origin", "https://example.com")],
-        b"",
-    )
-    .await;
-    assert_eq!(plain.status, 403);
+async fn cors_preflight_reaches_the_function() {
+    for api_type in [ApiType::Rest, ApiType::Http] {
+        let Some((addr, _e)) = start(api_type).await else {
+            return;
+        };
+        let response = request(
+            addr,
+            "OPTIONS",
+            "/cors",
+            &[
+                ("origin", "https://example.com"),
+                ("access-control-request-method", "PUT"),
+            ],
+            b"",
+        )
+        .await;
+        assert_eq!(response.status, 200, "{api_type:?}");
+        let event = response.json();
+        let method = match api_type {
+            ApiType::Rest => &event["httpMethod"],
+            ApiType::Http => &event["requestContext"]["http"]["method"],
+        };
+        assert_eq!(method, "OPTIONS", "{api_type:?}: {event}");
+        assert_eq!(event["headers"]["origin"], "https://example.com");
+        assert_eq!(event["headers"]["access-control-request-method"], "PUT");
+        // No CORS on the route: no OPTIONS method either, API Gateway's unknown-method answer.
+        let plain = request(
+            addr,
+            "OPTIONS",
+            "/users/1",
+            &[("origin", "https://example.com")],
+            b"",
+        )
+        .await;
+        let unknown = match api_type {
+            ApiType::Rest => 403,
+            ApiType::Http => 404,
+        };
+        assert_eq!(plain.status, unknown, "{api_type:?}");
+    }
 }
 
 #[tokio::test]

@@ -139,11 +139,18 @@ async fn every_route_status_over_both_payload_versions() {
             b"",
         )
         .await;
+        // The preflight reaches the app, whose runtime answers it from the route's settings.
         assert_eq!(r.status, 200, "{ctx}");
         assert_eq!(
             r.header("access-control-allow-origin"),
             Some("https://admin.example.com")
         );
+        assert_eq!(
+            r.header("access-control-allow-methods"),
+            Some("GET,POST,OPTIONS"),
+            "{ctx}"
+        );
+        assert_eq!(r.header("access-control-max-age"), Some("600"), "{ctx}");
         assert_eq!(get(addr, "/nope").await.status, unknown, "{ctx}");
         assert_eq!(
             request(addr, "DELETE", "/", &[], b"").await.status,

@@ -3,12 +3,11 @@
 //! Each request becomes the exact proxy event (REST v1 or HTTP API v2), goes through the
 //! function's [`crate::Pool`], and the answer goes back as HTTP. What API Gateway answers
 //! itself, it answers here too: an unknown route or method (REST: 403 `Missing
-//! Authentication Token`; HTTP API: 404 `Not Found`), a CORS preflight, a request over the
-//! 6 MB payload limit (413), a failed or malformed integration (REST: 502; HTTP API: 500), a
+//! Authentication Token`; HTTP API: 404 `Not Found`), a request over the 6 MB payload limit
+//! (413), a failed or malformed integration (REST: 502; HTTP API: 500), a
 //! REST route that requires an API key called without `x-api-key` (403 `Forbidden`).
 //! One log line per request.
 
-pub(crate) mod cors;
 pub(crate) mod payload;
 pub(crate) mod routes;
 mod skip_fields;
@@ -20,7 +19,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use tokio::net::TcpListener;
 
@@ -93,10 +92,7 @@ async fn answer(emulator: &Emulator, peer: SocketAddr, request: Request) -> Answ
     };
     let method = parts.method.as_str();
     if !routes::allows(matched.route, method) {
-        return match (&parts.method, &matched.route.cors) {
-            (&Method::OPTIONS, Some(cors)) => cors::preflight(cors, matched.route, &parts.headers),
-            _ => not_found(),
-        };
+        return not_found();
     }
     // A REST API route that requires an API key refuses a request without one (any key is
     // accepted locally: usage plans are not emulated).

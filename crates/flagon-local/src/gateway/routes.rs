@@ -68,6 +68,9 @@ impl RouteTable {
 /// Whether `route` answers `method` (`ANY` answers every method).
 pub fn allows(route: &Route, method: &str) -> bool {
     route.methods.iter().any(|m| m == method || m == "ANY")
+        // CORS preflight is routed to the function, which answers it: the deployed API has
+        // an `OPTIONS` integration for such routes (`flagon_render::openapi::route_methods`).
+        || (method == "OPTIONS" && route.cors.is_some())
 }
 
 fn split(path: &str) -> Vec<&str> {
