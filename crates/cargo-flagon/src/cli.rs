@@ -91,6 +91,27 @@ mod tests {
     }
 
     #[test]
+    fn local_max_instances_is_a_positive_count_or_the_cpu_default() {
+        let local = |extra: &[&str]| {
+            let args = ["cargo-flagon", "local"].iter().chain(extra);
+            Cli::try_parse_from(args).map(|cli| match cli.command {
+                Command::Local(args) => args.max_instances,
+                other => panic!("parsed as {other:?}"),
+            })
+        };
+        assert_eq!(local(&[]).unwrap(), None);
+        assert_eq!(local(&["--max-instances", "3"]).unwrap(), Some(3));
+        let zero = local(&["--max-instances", "0"]).unwrap_err().to_string();
+        assert!(zero.contains("--max-instances"), "{zero}");
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let default = flagon_local::default_max_instances();
+        assert!(
+            default >= cpus.min(8) && (2..=16).contains(&default),
+            "{default}"
+        );
+    }
+
+    #[test]
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();

@@ -178,7 +178,7 @@ impl Default for Settings {
             region: "us-east-1".into(),
             api_type: ApiType::Rest,
             api_stage: "api".into(),
-            max_instances: 8,
+            max_instances: crate::options::default_max_instances(),
             per_function: Default::default(),
             default_function: FunctionSettings::default(),
         }

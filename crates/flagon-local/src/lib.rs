@@ -63,6 +63,8 @@ pub(crate) fn nodelay(
 }
 
 pub use instance::{INIT_TIMEOUT, function_arn, request_id};
-pub use options::{ApiType, AppSpec, FunctionSpec, LOCAL_ACCOUNT_ID, PAYLOAD_LIMIT};
+pub use options::{
+    ApiType, AppSpec, FunctionSpec, LOCAL_ACCOUNT_ID, PAYLOAD_LIMIT, default_max_instances,
+};
 pub use pool::{Invocation, Pool};
 pub use runtime_api::{EXIT_ERROR, Outcome};

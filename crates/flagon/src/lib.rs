@@ -25,7 +25,7 @@
 //! }
 //! async fn hourly(_: EventBridgeEvent) {}
 //!
-//! #[tokio::main]
+//! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), flagon::Error> {
 //!     App::new("helloworld")
 //!         .route("/", get(index))

@@ -24,7 +24,8 @@ use crate::error::CliError;
 ///
 /// HTTP requests to --port become API Gateway events (REST v1 or HTTP API v2 payload, as
 /// Flagon.toml's `api_type` says), with API Gateway's answers for unknown routes (REST 403,
-/// HTTP API 404), CORS preflight, binary media types and the 6 MB limit.
+/// HTTP API 404), binary media types and the 6 MB limit. A CORS preflight reaches the
+/// function, as on the deployed API.
 ///
 /// Lambda's Invoke API is served on --lambda-port, so AWS SDKs and the AWS CLI call local
 /// functions: `aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name
@@ -71,9 +72,10 @@ pub struct LocalArgs {
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
     pub schedule_speed: f64,
 
-    /// The most instances of one function running at once; more requests wait.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub max_instances: usize,
+    /// The most instances of one function running at once; more requests wait [default:
+    /// twice the CPUs, from 2 to 16].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_instances: Option<u16>,
 
     /// The region reported to functions and in ARNs [default: $AWS_REGION, or us-east-1].
     #[arg(long)]
@@ -224,7 +226,9 @@ pub fn run(args: &LocalArgs) -> Result<(), CliError> {
         settings: Settings {
             stage: args.project.stage.clone(),
             region: region(args.region.as_deref()),
-            max_instances: args.max_instances,
+            max_instances: args
+                .max_instances
+                .map_or_else(flagon_local::default_max_instances, usize::from),
             ..Settings::default()
         },
         api_addr: format!("127.0.0.1:{}", args.port),

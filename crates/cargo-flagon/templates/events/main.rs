@@ -51,7 +51,9 @@ async fn every_five_minutes(event: EventBridgeEvent) {
     println!("scheduled run at {:?}", event.time);
 }
 
-#[tokio::main]
+// One event at a time per instance, as on Lambda: a single-threaded runtime serves it with
+// fewer thread wake-ups than the multi-threaded one (`spawn_blocking` still has its pool).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), flagon::Error> {
     app().run().await
 }

@@ -14,7 +14,9 @@ async fn index() -> Json<Value> {
     Json(json!({"hello": "world"}))
 }
 
-#[tokio::main]
+// One event at a time per instance, as on Lambda: a single-threaded runtime serves it with
+// fewer thread wake-ups than the multi-threaded one (`spawn_blocking` still has its pool).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), flagon::Error> {
     app().run().await
 }
