@@ -52,19 +52,24 @@ use crate::{
 ///     .unwrap();
 /// assert_eq!(manifest.functions.len(), 2);
 /// ```
-pub struct App {
+///
+/// `App<S>`, like axum's `Router<S>`, is an app whose routes are missing a state of type `S`
+/// (what their handlers extract with `State<S>`); [`with_state`](App::with_state) gives it.
+/// Only an `App<()>`, the `App` of `fn app() -> App`, has every state it needs, and only it
+/// can run, describe itself or be tested.
+pub struct App<S = ()> {
     name: String,
-    routes: Vec<RouteDecl>,
+    routes: Vec<RouteDecl<S>>,
     binary_media_types: Vec<String>,
     layers: Vec<RouterLayer>,
     functions: Vec<FunctionDecl>,
     errors: Vec<Error>,
 }
 
-struct RouteDecl {
+struct RouteDecl<S> {
     template: String,
     axum_path: String,
-    route: MethodRoute,
+    route: MethodRoute<S>,
 }
 
 struct FunctionDecl {
@@ -76,7 +81,8 @@ struct FunctionDecl {
     handler: Erased,
 }
 
-/// A layer applied to the finished router.
+/// A layer applied to the finished router, once every state is given: so a layer neither
+/// depends on the state nor on where it was declared relative to routes and `with_state`.
 pub(crate) type RouterLayer = Box<dyn FnOnce(axum::Router) -> axum::Router + Send>;
 
 /// The name of a handler from its type: the function item's name, `None` for a closure.
@@ -105,7 +111,10 @@ fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-impl App {
+impl<S> App<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     /// A new app; `name` prefixes every AWS resource it deploys.
     pub fn new(name: impl Into<String>) -> Self {
         let name = name.into();
@@ -130,7 +139,7 @@ impl App {
 
     /// An HTTP route: an API Gateway path template (`/users/{id}`, greedy `/{proxy+}`) and
     /// its methods with options, e.g. `get(show).put(update).cors(Cors::any_origin())`.
-    pub fn route(mut self, path: &str, route: MethodRoute) -> Self {
+    pub fn route(mut self, path: &str, route: MethodRoute<S>) -> Self {
         let declaration = format!("route `{path}`");
         if let Some(problem) = &route.error {
             self.errors
@@ -181,10 +190,10 @@ impl App {
 
     /// Content types API Gateway passes as binary (base64); `image/*` and `*/*` work. Answers
     /// of these types are base64-encoded to API Gateway.
-    pub fn binary_media_types<I, S>(mut self, types: I) -> Self
+    pub fn binary_media_types<I, T>(mut self, types: I) -> Self
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
     {
         self.binary_media_types
             .extend(types.into_iter().map(Into::into));
@@ -192,15 +201,17 @@ impl App {
     }
 
     /// A tower layer around every route (and the 404 fallback), as `axum::Router::layer`
-    /// takes it: `Extension(state)` for shared state, tracing, timeouts, ... Layers apply in
-    /// declaration order, the last one outermost.
+    /// takes it: tracing, timeouts, `Extension(..)`, ... Layers apply in declaration order,
+    /// the last one outermost, to every route wherever they are declared, before or after
+    /// [`with_state`](App::with_state). For shared state, `with_state` and the `State`
+    /// extractor are the typed way; an `Extension` layer works too.
     ///
     /// ```
     /// use flagon::prelude::*;
     /// use axum::Extension;
     ///
     /// async fn greet(Extension(greeting): Extension<&'static str>) -> &'static str { greeting }
-    /// let app = App::new("demo").route("/", get(greet)).layer(Extension("hello"));
+    /// let app: App = App::new("demo").route("/", get(greet)).layer(Extension("hello"));
     /// # let _ = app;
     /// ```
     pub fn layer<L>(mut self, layer: L) -> Self
@@ -311,9 +322,9 @@ impl App {
 
     /// Runs on a schedule: a [`Rate`](crate::Rate), a [`Cron`](crate::Cron) (or their
     /// fallible constructors' results), or a `rate(...)`/`cron(...)` string, validated here.
-    pub fn schedule<S, F, Fut, R>(self, schedule: S, f: F) -> Self
+    pub fn schedule<E, F, Fut, R>(self, schedule: E, f: F) -> Self
     where
-        S: IntoScheduleExpression,
+        E: IntoScheduleExpression,
         F: Fn(EventBridgeEvent) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = R> + Send + 'static,
         R: IntoEventResult,
@@ -368,6 +379,66 @@ impl App {
         self.push::<F>(Ok(Trigger::Invoke), described, events::plain_function(f))
     }
 
+    /// Gives the routes' handlers their state: what they extract with `State<S>` (or, through
+    /// `FromRef`, a part of it with `State<Part>`). As axum's `Router::with_state`, it returns
+    /// an app missing `S2`, inferred: with every state given it is an `App<()>`, and only an
+    /// `App<()>` can [`run`](App::run), give its [`manifest`](App::manifest) or be tested
+    /// ([`Client::new`](crate::test::Client::new)); forgetting `with_state` is a compile
+    /// error there. Event handlers, layers and the other declarations may come before or
+    /// after it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use flagon::prelude::*;
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct AppState { visits: Arc<AtomicU64> }
+    ///
+    /// async fn visit(State(state): State<AppState>) -> String {
+    ///     (state.visits.fetch_add(1, Ordering::Relaxed) + 1).to_string()
+    /// }
+    ///
+    /// fn app(state: AppState) -> App {
+    ///     App::new("demo").route("/visits", post(visit)).with_state(state)
+    /// }
+    /// # let _ = app(AppState::default()).manifest().unwrap();
+    /// ```
+    ///
+    /// Without it, the app is still missing its state:
+    ///
+    /// ```compile_fail
+    /// use flagon::prelude::*;
+    ///
+    /// #[derive(Clone)]
+    /// struct AppState;
+    ///
+    /// async fn handler(State(_): State<AppState>) {}
+    ///
+    /// let app: App<AppState> = App::new("demo").route("/", get(handler));
+    /// let client = flagon::test::Client::new(app); // expected `App`, found `App<AppState>`
+    /// ```
+    pub fn with_state<S2>(self, state: S) -> App<S2> {
+        App {
+            name: self.name,
+            routes: self
+                .routes
+                .into_iter()
+                .map(|r| RouteDecl {
+                    template: r.template,
+                    axum_path: r.axum_path,
+                    route: r.route.with_state(state.clone()),
+                })
+                .collect(),
+            binary_media_types: self.binary_media_types,
+            layers: self.layers,
+            functions: self.functions,
+            errors: self.errors,
+        }
+    }
+}
+
+impl App {
     /// The manifest: every function, route and trigger, or the first declaration error.
     pub fn manifest(self) -> Result<Manifest, Error> {
         self.finish().map(|(manifest, _)| manifest)

@@ -38,6 +38,31 @@
 //! }
 //! ```
 //!
+//! Route handlers take any axum extractor, `State` included: as with axum's `Router<S>`, an
+//! [`App<S>`](App) is missing a state `S` until [`App::with_state`] gives it, and only an
+//! `App<()>` (plain `App`) can run or be tested, so a forgotten state is a compile error.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use flagon::prelude::*;
+//!
+//! #[derive(Clone, Default)]
+//! struct AppState { visits: Arc<AtomicU64> }
+//!
+//! async fn visit(State(state): State<AppState>) -> String {
+//!     (state.visits.fetch_add(1, Ordering::Relaxed) + 1).to_string()
+//! }
+//!
+//! fn app(state: AppState) -> App {
+//!     App::new("helloworld").route("/visits", post(visit)).with_state(state)
+//! }
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let client = flagon::test::Client::new(app(AppState::default())).unwrap();
+//! assert_eq!(client.post("/visits").await.text(), "1");
+//! # });
+//! ```
+//!
 //! Module guide: [`App`] (declarations, names, the manifest), `http` (routes, API Gateway
 //! payloads, errors), `events` (typed events, triggers, batch failures), [`Dispatcher`] (the
 //! one dispatch path), [`runtime`] (modes and the environment it reads), [`test`](mod@test) (the client
@@ -97,7 +122,7 @@ pub mod prelude {
         put,
     };
     pub use axum::body::Bytes;
-    pub use axum::extract::{Path, Query};
+    pub use axum::extract::{Path, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};
     pub use axum::response::{AppendHeaders, IntoResponse};
     pub use axum::{Extension, Json};

@@ -19,6 +19,7 @@
 //! | `/panic` | GET | a panicking handler is a 500 |
 //! | `/fail` | GET | an unexpected error is a 500 that leaks nothing |
 //! | `/greeting` | GET | shared state through a tower layer (`Extension`) |
+//! | `/visits` | GET, POST | shared state through `State` and `App::with_state`: POST counts a visit, GET reads the count |
 //!
 //! Event sources: the bucket `mybucket`, topic `alerts`, queue `jobs`, Kinesis stream `clicks`
 //! and the DynamoDB table `users`, whose stream ARN comes from `USERS_STREAM_ARN` (see
@@ -30,6 +31,8 @@
 //! ```
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flagon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -60,6 +63,8 @@ pub fn app() -> App {
         .route("/panic", get(panics))
         .route("/fail", get(fails))
         .route("/greeting", get(greeting))
+        .route("/visits", get(visits).post(visit))
+        .with_state(AppState::default())
         .layer(Extension(Greeting("hello from a layer")))
         .on_s3_event(
             S3Trigger::bucket("mybucket")
@@ -208,6 +213,24 @@ pub struct Greeting(pub &'static str);
 
 async fn greeting(Extension(Greeting(text)): Extension<Greeting>) -> String {
     text.to_owned()
+}
+
+/// The routes' state, given by `App::with_state`; handlers take it with `State<AppState>`.
+///
+/// A Lambda instance keeps it between the events it serves, so `/visits` counts per instance.
+#[derive(Debug, Clone, Default)]
+pub struct AppState {
+    /// Visits counted by `POST /visits`.
+    pub visits: Arc<AtomicU64>,
+}
+
+async fn visits(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({"visits": state.visits.load(Ordering::Relaxed)}))
+}
+
+async fn visit(State(state): State<AppState>) -> Json<Value> {
+    let visits = state.visits.fetch_add(1, Ordering::Relaxed) + 1;
+    Json(json!({"visits": visits}))
 }
 
 async fn on_upload(event: S3Event) -> Result<(), BoxError> {

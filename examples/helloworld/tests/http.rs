@@ -335,3 +335,19 @@ async fn tower_layers_apply_to_routes() {
         assert_eq!(r.text(), "hello from a layer", "{v:?}");
     }
 }
+
+#[tokio::test]
+async fn routes_share_the_state_given_by_with_state() {
+    for v in BOTH {
+        let c = client(v);
+        assert_eq!(c.get("/visits").await.json::<Value>(), json!({"visits": 0}));
+        assert_eq!(
+            c.post("/visits").await.json::<Value>(),
+            json!({"visits": 1})
+        );
+        let r = c.post("/visits").await;
+        assert_eq!(r.status, 200, "{v:?}");
+        assert_eq!(r.json::<Value>(), json!({"visits": 2}), "{v:?}");
+        assert_eq!(c.get("/visits").await.json::<Value>(), json!({"visits": 2}));
+    }
+}

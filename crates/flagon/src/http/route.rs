@@ -8,20 +8,25 @@
 //! use flagon::prelude::*;
 //!
 //! async fn create() -> &'static str { "created" }
-//! let route = post(create)
+//! let route: flagon::MethodRoute = post(create)
 //!     .cors(Cors::origin("https://example.com").max_age(600))
 //!     .content_types(["application/json"])
 //!     .required_query_params(["tenant"]);
 //! # let _ = route;
 //! ```
+//!
+//! Like axum's `MethodRouter<S>`, a [`MethodRoute<S>`] is missing a state of type `S` (its
+//! handlers' `State<S>`), given once for the whole app by
+//! [`App::with_state`](crate::App::with_state); `MethodRoute` alone is `MethodRoute<()>`.
 
 use axum::handler::Handler;
 use axum::routing::MethodRouter;
 use flagon_manifest as manifest;
 
-/// The handlers of one path, the methods they answer and the route's options.
-pub struct MethodRoute {
-    pub(crate) router: MethodRouter,
+/// The handlers of one path, the methods they answer and the route's options; `S` is the
+/// state its handlers extract with `State`, `()` when they take none.
+pub struct MethodRoute<S = ()> {
+    pub(crate) router: MethodRouter<S>,
     pub(crate) methods: Vec<&'static str>,
     pub(crate) options: RouteOptions,
     /// The first mistake in the chain (a method given twice), reported at finalisation:
@@ -51,21 +56,25 @@ macro_rules! methods {
     ($($(#[$doc:meta])* $fn:ident => $method:literal;)*) => {
         $(
             $(#[$doc])*
-            pub fn $fn<H, T>(handler: H) -> MethodRoute
+            pub fn $fn<H, T, S>(handler: H) -> MethodRoute<S>
             where
-                H: Handler<T, ()>,
+                H: Handler<T, S>,
                 T: 'static,
+                S: Clone + Send + Sync + 'static,
             {
                 MethodRoute::new().$fn(handler)
             }
         )*
 
-        impl MethodRoute {
+        impl<S> MethodRoute<S>
+        where
+            S: Clone + Send + Sync + 'static,
+        {
             $(
                 $(#[$doc])*
                 pub fn $fn<H, T>(mut self, handler: H) -> Self
                 where
-                    H: Handler<T, ()>,
+                    H: Handler<T, S>,
                     T: 'static,
                 {
                     if let Some(problem) = self.conflict($method) {
@@ -100,10 +109,11 @@ methods! {
 
 /// Routes every method to `handler`; API Gateway's `ANY`. It takes no other method. With
 /// [`cors`](MethodRoute::cors), `OPTIONS` is the CORS preflight, answered by Flagon.
-pub fn any<H, T>(handler: H) -> MethodRoute
+pub fn any<H, T, S>(handler: H) -> MethodRoute<S>
 where
-    H: Handler<T, ()>,
+    H: Handler<T, S>,
     T: 'static,
+    S: Clone + Send + Sync + 'static,
 {
     let mut route = MethodRoute::new();
     route.router = axum::routing::any(handler);
@@ -111,7 +121,10 @@ where
     route
 }
 
-impl MethodRoute {
+impl<S> MethodRoute<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     fn new() -> Self {
         Self {
             router: MethodRouter::new(),
@@ -145,20 +158,20 @@ impl MethodRoute {
 
     /// Accepted request content types (`application/json`, `text/plain`, ...): a request with
     /// a body or a `Content-Type` of another type is answered 415.
-    pub fn content_types<I, S>(mut self, types: I) -> Self
+    pub fn content_types<I, T>(mut self, types: I) -> Self
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
     {
         self.options.content_types = types.into_iter().map(|t| t.into().to_lowercase()).collect();
         self
     }
 
     /// Query parameters that must be present: a request without one is answered 400, naming it.
-    pub fn required_query_params<I, S>(mut self, names: I) -> Self
+    pub fn required_query_params<I, N>(mut self, names: I) -> Self
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
     {
         self.options.required_query_params = names.into_iter().map(Into::into).collect();
         self
@@ -168,6 +181,16 @@ impl MethodRoute {
     pub fn api_key_required(mut self, required: bool) -> Self {
         self.options.api_key_required = required;
         self
+    }
+
+    /// The same route with its state given: its handlers no longer miss it.
+    pub(crate) fn with_state<S2>(self, state: S) -> MethodRoute<S2> {
+        MethodRoute {
+            router: self.router.with_state(state),
+            methods: self.methods,
+            options: self.options,
+            error: self.error,
+        }
     }
 }
 
