@@ -28,7 +28,9 @@ CHALICE_VERSION="${CHALICE_VERSION:-1.32.0}"
 LOGS="$(mktemp -d)"
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each server leads its own process group (setsid below): `chalice local` runs the app in
+  # a child process that outlives a kill of the parent alone.
+  for pid in "${PIDS[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -84,13 +86,13 @@ echo "==> cargo build --release (examples/helloworld)"
 cargo build --locked --release -q --manifest-path "$ROOT/examples/helloworld/Cargo.toml"
 
 FLAGON_PORT="$(free_port)"
-(cd "$ROOT/examples/helloworld" && exec "$CARGO_FLAGON" flagon local --release --port "$FLAGON_PORT" \
+(cd "$ROOT/examples/helloworld" && exec setsid "$CARGO_FLAGON" flagon local --release --port "$FLAGON_PORT" \
   --no-reload --no-schedules --lambda-port 0) >"$LOGS/flagon.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$FLAGON_PORT/" "${PIDS[-1]}" "$LOGS/flagon.log"
 
 CHALICE_PORT="$(free_port)"
-(cd "$ROOT/bench/chalice_app" && exec "$VENV/bin/chalice" local --port "$CHALICE_PORT") >"$LOGS/chalice.log" 2>&1 &
+(cd "$ROOT/bench/chalice_app" && exec setsid "$VENV/bin/chalice" local --port "$CHALICE_PORT") >"$LOGS/chalice.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$CHALICE_PORT/" "${PIDS[-1]}" "$LOGS/chalice.log"
 
@@ -118,7 +120,11 @@ for line in open(sys.argv[1]):
     (met if ok_ratio and ok_p99 else missed).append(c)
     print(f"{'':>11} target ratio >= 50x: {'met' if ok_ratio else 'NOT met'}; "
           f"target flagon p99 < 2 ms: {'met' if ok_p99 else 'NOT met'}")
-print(f"targets met at {', '.join(met) or 'no'} connections; "
-      f"NOT met at {', '.join(missed) or 'no'} connections")
+summary = []
+if met:
+    summary.append(f"targets met at {', '.join(met)} connections")
+if missed:
+    summary.append(f"NOT met at {', '.join(missed)} connections")
+print("; ".join(summary))
 PY
 echo "wrk outputs and server logs: $LOGS"
