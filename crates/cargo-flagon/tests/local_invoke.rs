@@ -164,6 +164,25 @@ fn local_serves_the_api_until_stopped() {
             break rest.to_owned();
         }
     };
+    // Then the routes, one a line, methods first, in declaration order.
+    let mut routes = Vec::new();
+    loop {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "local exited");
+        if !line.starts_with("  ") {
+            break;
+        }
+        routes.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    assert_eq!(
+        routes.first().map(String::as_str),
+        Some("GET /"),
+        "{routes:?}"
+    );
+    assert!(
+        routes.iter().any(|r| r == "GET,PUT /users/{id}"),
+        "{routes:?}"
+    );
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     stream
         .write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")

@@ -251,6 +251,9 @@ pub fn run(args: &LocalArgs) -> Result<(), CliError> {
             "Serving {} ({:?} API) on http://{}",
             app.app, app.api_type, running.api_addr
         );
+        for route in app.api.iter().flat_map(|api| &api.routes) {
+            eprintln!("  {:<12} {}", route.methods.join(","), route.path);
+        }
         if let Some(addr) = running.lambda_addr {
             eprintln!("Lambda Invoke API on http://{addr}");
         }
