@@ -251,6 +251,8 @@ impl Aws {
                         .iter()
                         .map(|t| t.as_str().to_owned())
                         .collect(),
+                    starting_position: m.starting_position().map(|p| p.as_str().to_owned()),
+                    starting_position_timestamp: m.starting_position_timestamp().map(|t| t.secs()),
                 });
             }
             marker = out.next_marker().map(str::to_owned);

@@ -288,6 +288,7 @@ mod tests {
                 batch_size: 1,
                 starting_position: flagon_manifest::StartingPosition::Latest,
                 maximum_batching_window_in_seconds: None,
+                starting_position_timestamp: None,
             },
             Trigger::Dynamodb {
                 stream_arn: "arn:aws:dynamodb:us-east-1:1:table/t/stream/x".into(),

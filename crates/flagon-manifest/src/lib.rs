@@ -48,6 +48,7 @@
 //!
 //! Trigger shapes are the variants of [`Trigger`], tagged by `type`.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod schedule;
@@ -230,12 +231,17 @@ pub enum Trigger {
         stream: String,
         /// Records per invocation (1 to 10000).
         batch_size: u32,
-        /// `TRIM_HORIZON` or `LATEST`. (`AT_TIMESTAMP` needs a timestamp this schema does not
-        /// carry yet, so the runtime and the model refuse it.)
+        /// `TRIM_HORIZON`, `LATEST`, or `AT_TIMESTAMP` with
+        /// [`starting_position_timestamp`](Trigger::Kinesis::starting_position_timestamp).
         starting_position: StartingPosition,
         /// Maximum batching window in seconds (0 to 300).
         #[serde(default)]
         maximum_batching_window_in_seconds: Option<u32>,
+        /// Where `AT_TIMESTAMP` starts, in whole seconds since 1970 (RFC 3339 in the JSON, e.g.
+        /// `"2026-01-01T00:00:00Z"`); absent for the other positions. Added in schema version
+        /// 1 as an optional field, so manifests without it still read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        starting_position_timestamp: Option<DateTime<Utc>>,
     },
     /// A DynamoDB stream event source mapping.
     Dynamodb {
@@ -365,6 +371,18 @@ impl Manifest {
                         source,
                     })?;
             }
+            if let Trigger::Kinesis {
+                starting_position,
+                starting_position_timestamp,
+                ..
+            } = &f.trigger
+            {
+                check_starting_timestamp(*starting_position, *starting_position_timestamp)
+                    .map_err(|problem| InvalidManifest::StartingTimestamp {
+                        function: f.name.clone(),
+                        problem,
+                    })?;
+            }
         }
         let api_functions: Vec<&str> = self
             .functions
@@ -378,6 +396,37 @@ impl Manifest {
             (Some(api), _) => Err(InvalidManifest::ApiFunction(api.function.clone())),
             (None, [name, ..]) => Err(InvalidManifest::ApiFunction((*name).to_owned())),
         }
+    }
+}
+
+/// Checks a Kinesis starting position against its timestamp as AWS does: `AT_TIMESTAMP` needs
+/// one (Lambda refuses the mapping without it), the other positions take none, and the time is
+/// whole seconds since 1970 (what CloudFormation's epoch seconds and Terraform's RFC 3339 both
+/// keep, so that a redeploy reads back what it wrote). The problem reads after the function's
+/// name.
+pub fn check_starting_timestamp(
+    position: StartingPosition,
+    timestamp: Option<DateTime<Utc>>,
+) -> Result<(), String> {
+    match (position, timestamp) {
+        (StartingPosition::AtTimestamp, None) => Err(
+            "starts AT_TIMESTAMP without a starting_position_timestamp; give one with \
+             `.starting_at(time)`"
+                .to_owned(),
+        ),
+        (StartingPosition::AtTimestamp, Some(t)) if t.timestamp() < 0 => Err(format!(
+            "starts AT_TIMESTAMP at {t}, before 1970; give a time since the Unix epoch"
+        )),
+        (StartingPosition::AtTimestamp, Some(t)) if t.timestamp_subsec_nanos() != 0 => {
+            Err(format!(
+                "starts AT_TIMESTAMP at {t}, which is not a whole second; AWS keeps whole seconds"
+            ))
+        }
+        (StartingPosition::AtTimestamp, Some(_)) | (_, None) => Ok(()),
+        (other, Some(_)) => Err(format!(
+            "has a starting_position_timestamp but starts at {}; only AT_TIMESTAMP takes one",
+            other.as_str()
+        )),
     }
 }
 
@@ -401,6 +450,14 @@ pub enum InvalidManifest {
         /// What is wrong with the expression.
         #[source]
         source: schedule::ScheduleError,
+    },
+    /// A Kinesis starting position and timestamp that do not go together.
+    #[error("accept the manifest: function `{function}` {problem}")]
+    StartingTimestamp {
+        /// The Kinesis-triggered function.
+        function: String,
+        /// What is wrong, after the function's name.
+        problem: String,
     },
 }
 
@@ -449,6 +506,78 @@ mod tests {
         good.validate().unwrap();
     }
 
+    fn kinesis(position: StartingPosition, timestamp: Option<DateTime<Utc>>) -> Manifest {
+        let trigger = Trigger::Kinesis {
+            stream: "clicks".into(),
+            batch_size: 100,
+            starting_position: position,
+            maximum_batching_window_in_seconds: None,
+            starting_position_timestamp: timestamp,
+        };
+        Manifest::new("a", vec![Function::new("on_click", trigger)], None)
+    }
+
+    #[test]
+    fn kinesis_timestamp_is_rfc3339_and_absent_unless_set() {
+        let at = DateTime::from_timestamp(1_767_225_600, 0);
+        let json = kinesis(StartingPosition::AtTimestamp, at).to_json();
+        assert!(
+            json.contains(r#""starting_position_timestamp": "2026-01-01T00:00:00Z""#),
+            "{json}"
+        );
+        let latest = kinesis(StartingPosition::Latest, None).to_json();
+        assert!(!latest.contains("starting_position_timestamp"), "{latest}");
+        // A manifest written before the field existed still reads.
+        let old = r#"{"schema_version": 1, "flagon_version": "0.1.0", "app": "a", "api": null,
+            "functions": [{"name": "on_click", "handler": "on_click", "trigger": {
+              "type": "kinesis", "stream": "clicks", "batch_size": 100,
+              "starting_position": "LATEST"}}]}"#;
+        assert_eq!(
+            Manifest::from_json(old).unwrap(),
+            kinesis(StartingPosition::Latest, None)
+        );
+    }
+
+    #[test]
+    fn validate_wants_a_timestamp_with_at_timestamp_only() {
+        let at = DateTime::from_timestamp(1_767_225_600, 0);
+        kinesis(StartingPosition::AtTimestamp, at)
+            .validate()
+            .unwrap();
+        kinesis(StartingPosition::TrimHorizon, None)
+            .validate()
+            .unwrap();
+        let problems = [
+            (
+                kinesis(StartingPosition::AtTimestamp, None),
+                "without a starting_position_timestamp",
+            ),
+            (kinesis(StartingPosition::Latest, at), "starts at LATEST"),
+            (
+                kinesis(
+                    StartingPosition::AtTimestamp,
+                    DateTime::from_timestamp(-1, 0),
+                ),
+                "before 1970",
+            ),
+            (
+                kinesis(
+                    StartingPosition::AtTimestamp,
+                    DateTime::from_timestamp(5, 500),
+                ),
+                "not a whole second",
+            ),
+        ];
+        for (manifest, problem) in problems {
+            let err = manifest.validate().unwrap_err().to_string();
+            assert!(
+                err.starts_with("accept the manifest: function `on_click` ")
+                    && err.contains(problem),
+                "{err}"
+            );
+        }
+    }
+
     #[test]
     fn every_trigger_round_trips() {
         let triggers = vec![
@@ -480,6 +609,14 @@ mod tests {
                 batch_size: 100,
                 starting_position: StartingPosition::Latest,
                 maximum_batching_window_in_seconds: None,
+                starting_position_timestamp: None,
+            },
+            Trigger::Kinesis {
+                stream: "s2".into(),
+                batch_size: 100,
+                starting_position: StartingPosition::AtTimestamp,
+                maximum_batching_window_in_seconds: None,
+                starting_position_timestamp: DateTime::from_timestamp(1_767_225_600, 0),
             },
             Trigger::Dynamodb {
                 stream_arn: "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x".into(),

@@ -158,6 +158,9 @@ pub struct EventSourceMapping {
     pub maximum_concurrency: Option<u32>,
     /// Where a stream starts reading (streams only; `None` for SQS).
     pub starting_position: Option<StartingPosition>,
+    /// Where `AT_TIMESTAMP` starts, in whole seconds (Kinesis only; `None` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_position_timestamp: Option<chrono::DateTime<chrono::Utc>>,
     /// Always `["ReportBatchItemFailures"]`.
     pub function_response_types: Vec<String>,
 }

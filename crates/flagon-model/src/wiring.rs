@@ -3,7 +3,7 @@
 
 use flagon_config::{ApiType, StageSettings};
 use flagon_manifest::schedule::ScheduleExpression;
-use flagon_manifest::{StartingPosition, Trigger};
+use flagon_manifest::{StartingPosition, Trigger, check_starting_timestamp};
 
 use crate::Resource;
 use crate::api::{ApiRoute, HttpApi, RestApi};
@@ -126,6 +126,7 @@ pub(crate) fn add_trigger(
                 maximum_batching_window_in_seconds: *maximum_batching_window_in_seconds,
                 maximum_concurrency: *maximum_concurrency,
                 starting_position: None,
+                starting_position_timestamp: None,
                 function_response_types: vec![REPORT_BATCH_ITEM_FAILURES.to_owned()],
             });
         }
@@ -134,19 +135,24 @@ pub(crate) fn add_trigger(
             batch_size,
             starting_position,
             maximum_batching_window_in_seconds,
+            starting_position_timestamp,
         } => {
+            // Lambda refuses AT_TIMESTAMP without its time at deploy; refuse it before a
+            // template or a plan is made.
+            check_starting_timestamp(*starting_position, *starting_position_timestamp)
+                .map_err(|problem| invalid(format!("the Kinesis trigger {problem}")))?;
             let source = EventSource::Kinesis {
                 stream: NameOrArn::parse(stream),
             };
-            let mapping = stream_mapping(
+            let mut mapping = stream_mapping(
                 id,
                 source,
                 *batch_size,
                 *starting_position,
                 *maximum_batching_window_in_seconds,
-                "a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST",
             )
             .map_err(invalid)?;
+            mapping.starting_position_timestamp = *starting_position_timestamp;
             parts.mappings.push(mapping);
         }
         Trigger::Dynamodb {
@@ -155,6 +161,13 @@ pub(crate) fn add_trigger(
             starting_position,
             maximum_batching_window_in_seconds,
         } => {
+            // AWS takes AT_TIMESTAMP from Kinesis only.
+            if *starting_position == StartingPosition::AtTimestamp {
+                return Err(invalid(
+                    "a DynamoDB stream starts at TRIM_HORIZON or LATEST, not AT_TIMESTAMP"
+                        .to_owned(),
+                ));
+            }
             let source = EventSource::Dynamodb {
                 stream_arn: stream_arn.clone(),
             };
@@ -164,7 +177,6 @@ pub(crate) fn add_trigger(
                 *batch_size,
                 *starting_position,
                 *maximum_batching_window_in_seconds,
-                "a DynamoDB stream starts at TRIM_HORIZON or LATEST, not AT_TIMESTAMP",
             )
             .map_err(invalid)?;
             parts.mappings.push(mapping);
@@ -232,22 +244,16 @@ fn add_rule(
     Ok(())
 }
 
-/// The event source mapping of a Kinesis or DynamoDB stream, checked. AWS needs
-/// `StartingPositionTimestamp` beside AT_TIMESTAMP and refuses the mapping without it, at
-/// deploy time; the manifest carries no timestamp, so the mistake is refused here (with
-/// `at_timestamp` as the problem), before a template or a plan is made.
+/// The event source mapping of a Kinesis or DynamoDB stream, its batch checked; the caller
+/// checks the starting position (and sets the timestamp), which differ by stream.
 fn stream_mapping(
     function: &FunctionRef,
     source: EventSource,
     batch_size: u32,
     starting_position: StartingPosition,
     window: Option<u32>,
-    at_timestamp: &str,
 ) -> Result<EventSourceMapping, String> {
     check_batch(batch_size, window, false)?;
-    if starting_position == StartingPosition::AtTimestamp {
-        return Err(at_timestamp.to_owned());
-    }
     Ok(EventSourceMapping {
         function: function.clone(),
         source,
@@ -255,6 +261,7 @@ fn stream_mapping(
         maximum_batching_window_in_seconds: window,
         maximum_concurrency: None,
         starting_position: Some(starting_position),
+        starting_position_timestamp: None,
         function_response_types: vec![REPORT_BATCH_ITEM_FAILURES.to_owned()],
     })
 }

@@ -474,8 +474,8 @@ fn function_named_default_with_its_own_role_is_refused_rather_than_sharing_the_s
 }
 
 #[test]
-fn kinesis_stream_from_a_timestamp_is_refused() {
-    // AWS refuses AT_TIMESTAMP without StartingPositionTimestamp, which the manifest lacks.
+fn kinesis_stream_at_timestamp_without_its_time_is_refused() {
+    // AWS refuses AT_TIMESTAMP without StartingPositionTimestamp, at deploy time.
     let err = build_with_trigger(
         "on_click",
         Trigger::Kinesis {
@@ -483,13 +483,43 @@ fn kinesis_stream_from_a_timestamp_is_refused() {
             batch_size: 10,
             starting_position: flagon_model::StartingPosition::AtTimestamp,
             maximum_batching_window_in_seconds: None,
+            starting_position_timestamp: None,
         },
     )
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "wire the trigger of function `on_click`: a Kinesis stream starting AT_TIMESTAMP needs a timestamp Flagon does not carry: start at TRIM_HORIZON or LATEST"
+        "wire the trigger of function `on_click`: the Kinesis trigger starts AT_TIMESTAMP without a starting_position_timestamp; give one with `.starting_at(time)`"
     );
+}
+
+#[test]
+fn kinesis_stream_at_timestamp_carries_its_time_to_the_mapping() {
+    let at = chrono::DateTime::from_timestamp(1_767_225_600, 0);
+    let model = build_with_trigger(
+        "on_click",
+        Trigger::Kinesis {
+            stream: "clicks".into(),
+            batch_size: 10,
+            starting_position: flagon_model::StartingPosition::AtTimestamp,
+            maximum_batching_window_in_seconds: None,
+            starting_position_timestamp: at,
+        },
+    )
+    .unwrap();
+    let mapping = model
+        .resources
+        .iter()
+        .find_map(|r| match r {
+            flagon_model::Resource::EventSourceMapping(m) if m.function.0 == "on_click" => Some(m),
+            _ => None,
+        })
+        .expect("on_click's mapping");
+    assert_eq!(
+        mapping.starting_position,
+        Some(flagon_model::StartingPosition::AtTimestamp)
+    );
+    assert_eq!(mapping.starting_position_timestamp, at);
 }
 
 /// The fixture's manifest with its `/files/{proxy+}` route answering `methods`.

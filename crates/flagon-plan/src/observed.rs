@@ -135,6 +135,14 @@ pub struct ObservedMapping {
     pub maximum_concurrency: Option<u32>,
     /// Response types.
     pub function_response_types: Vec<String>,
+    /// Where a stream mapping starts (`TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP`); `None` for
+    /// SQS, or when the API does not say.
+    #[serde(default)]
+    pub starting_position: Option<String>,
+    /// Where `AT_TIMESTAMP` starts, in seconds since 1970; `None` when the API does not say
+    /// (moto stores it but does not return it).
+    #[serde(default)]
+    pub starting_position_timestamp: Option<i64>,
 }
 
 /// An EventBridge rule and its targets.

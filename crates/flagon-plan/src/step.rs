@@ -250,6 +250,9 @@ pub enum Step {
         source_arn: String,
         /// Starting position (streams).
         starting_position: Option<String>,
+        /// Where `AT_TIMESTAMP` starts (Kinesis), in whole seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        starting_position_timestamp: Option<chrono::DateTime<chrono::Utc>>,
         /// Settings.
         settings: MappingSettings,
     },
@@ -441,9 +444,21 @@ impl Step {
             Step::CreateEventSourceMapping {
                 function_name,
                 source_arn,
+                starting_position_timestamp: None,
                 ..
             } => {
                 format!("map {source_arn} to {function_name}")
+            }
+            Step::CreateEventSourceMapping {
+                function_name,
+                source_arn,
+                starting_position_timestamp: Some(at),
+                ..
+            } => {
+                format!(
+                    "map {source_arn} to {function_name} from {}",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
             }
             Step::UpdateEventSourceMapping { uuid, .. } => {
                 format!("update event source mapping {uuid}")

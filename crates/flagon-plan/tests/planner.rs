@@ -505,3 +505,179 @@ fn recorded_api_is_updated_only_when_its_definition_hash_changes() {
             if api_id == "abc123" && *definition_hash == hash
     ));
 }
+
+/// The fixture with `on_click` reading its Kinesis stream from `secs` (AT_TIMESTAMP).
+fn kinesis_at(secs: i64) -> Model {
+    let mut manifest = manifest();
+    for f in &mut manifest.functions {
+        if let Trigger::Kinesis {
+            starting_position,
+            starting_position_timestamp,
+            ..
+        } = &mut f.trigger
+        {
+            *starting_position = flagon_model::StartingPosition::AtTimestamp;
+            *starting_position_timestamp = chrono::DateTime::from_timestamp(secs, 0);
+        }
+    }
+    model_of(&manifest)
+}
+
+/// `on_click`'s mapping as AWS reports it, starting at `position` (and `timestamp`).
+fn observed_click_mapping(position: &str, timestamp: Option<i64>) -> Observed {
+    let mut observed = empty();
+    observed.event_source_mappings.insert(
+        "shop-dev-on_click".into(),
+        vec![flagon_plan::ObservedMapping {
+            uuid: "u-1".into(),
+            source_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks".into(),
+            batch_size: Some(100),
+            maximum_batching_window_in_seconds: None,
+            maximum_concurrency: None,
+            function_response_types: vec!["ReportBatchItemFailures".into()],
+            starting_position: Some(position.into()),
+            starting_position_timestamp: timestamp,
+        }],
+    );
+    observed
+}
+
+fn click_mapping() -> ResourceId {
+    ResourceId::EventSourceMapping(FunctionRef("on_click".into()))
+}
+
+#[test]
+fn kinesis_at_timestamp_is_created_with_its_time() {
+    let p = plan(
+        &kinesis_at(1_767_225_600),
+        &State::new("shop", "dev"),
+        &empty(),
+    )
+    .unwrap();
+    let change = change_of(&p, &click_mapping()).unwrap();
+    assert_eq!(change.action, Action::Create);
+    let [
+        Step::CreateEventSourceMapping {
+            starting_position,
+            starting_position_timestamp,
+            ..
+        },
+    ] = change.steps.as_slice()
+    else {
+        panic!("{:?}", change.steps)
+    };
+    assert_eq!(starting_position.as_deref(), Some("AT_TIMESTAMP"));
+    assert_eq!(
+        starting_position_timestamp.map(|t| t.timestamp()),
+        Some(1_767_225_600)
+    );
+    assert!(p.to_string().contains("from 2026-01-01T00:00:00Z"), "{p}");
+    let json: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    let steps: Vec<&serde_json::Value> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["steps"].as_array().unwrap())
+        .filter(|s| s["step"] == "create_event_source_mapping")
+        .collect();
+    // Only the AT_TIMESTAMP mapping has the field: the plan JSON of the others is unchanged.
+    let with_time: Vec<_> = steps
+        .iter()
+        .filter_map(|s| s.get("starting_position_timestamp"))
+        .collect();
+    assert_eq!(steps.len(), 3);
+    assert_eq!(with_time, [&serde_json::json!("2026-01-01T00:00:00Z")]);
+}
+
+#[test]
+fn mapping_at_its_timestamp_plans_nothing() {
+    let observed = observed_click_mapping("AT_TIMESTAMP", Some(1_767_225_600));
+    let p = plan(
+        &kinesis_at(1_767_225_600),
+        &State::new("shop", "dev"),
+        &observed,
+    )
+    .unwrap();
+    let change = change_of(&p, &click_mapping()).unwrap();
+    assert_eq!(change.action, Action::Adopt);
+}
+
+#[test]
+fn mapping_read_back_without_its_timestamp_is_not_replaced_at_every_deploy() {
+    // moto stores StartingPositionTimestamp but does not return it.
+    let observed = observed_click_mapping("AT_TIMESTAMP", None);
+    let p = plan(
+        &kinesis_at(1_767_225_600),
+        &State::new("shop", "dev"),
+        &observed,
+    )
+    .unwrap();
+    let change = change_of(&p, &click_mapping()).unwrap();
+    assert_eq!(change.action, Action::Adopt);
+}
+
+#[test]
+fn changed_starting_timestamp_replaces_the_mapping_deleting_it_first() {
+    // AWS updates neither StartingPosition nor StartingPositionTimestamp.
+    let observed = observed_click_mapping("AT_TIMESTAMP", Some(1_767_225_600));
+    let p = plan(
+        &kinesis_at(1_767_312_000),
+        &State::new("shop", "dev"),
+        &observed,
+    )
+    .unwrap();
+    let change = change_of(&p, &click_mapping()).unwrap();
+    assert_eq!(
+        change.action,
+        Action::Replace {
+            changed: vec!["starting_position_timestamp".into()]
+        }
+    );
+    let [
+        Step::DeleteEventSourceMapping { uuid, .. },
+        Step::CreateEventSourceMapping {
+            starting_position_timestamp: Some(at),
+            ..
+        },
+    ] = change.steps.as_slice()
+    else {
+        panic!("{:?}", change.steps)
+    };
+    assert_eq!((uuid.as_str(), at.timestamp()), ("u-1", 1_767_312_000));
+}
+
+#[test]
+fn changed_starting_position_replaces_the_mapping() {
+    let observed = observed_click_mapping("LATEST", None);
+    let p = plan(
+        &kinesis_at(1_767_225_600),
+        &State::new("shop", "dev"),
+        &observed,
+    )
+    .unwrap();
+    let change = change_of(&p, &click_mapping()).unwrap();
+    assert_eq!(
+        change.action,
+        Action::Replace {
+            changed: vec!["starting_position".into()]
+        }
+    );
+    assert!(matches!(
+        change.steps.as_slice(),
+        [
+            Step::DeleteEventSourceMapping { .. },
+            Step::CreateEventSourceMapping { .. }
+        ]
+    ));
+    // The fixture's own LATEST start against the same mapping: nothing to do.
+    let p = plan(
+        &model_of(&manifest()),
+        &State::new("shop", "dev"),
+        &observed,
+    )
+    .unwrap();
+    assert_eq!(
+        change_of(&p, &click_mapping()).unwrap().action,
+        Action::Adopt
+    );
+}

@@ -177,7 +177,7 @@ fn debug_of_an_error_is_its_message_for_main_returning_result() {
 }
 
 #[test]
-fn kinesis_from_a_timestamp_is_refused_at_declaration() {
+fn kinesis_at_timestamp_without_a_time_names_starting_at() {
     async fn on_click(_: KinesisEvent) {}
     let err = error_of(App::new("a").on_kinesis_record(
         KinesisTrigger::stream("clicks").starting_position(StartingPosition::AtTimestamp),
@@ -185,7 +185,60 @@ fn kinesis_from_a_timestamp_is_refused_at_declaration() {
     ));
     assert_eq!(
         err,
-        "declare Kinesis trigger on stream `clicks`: Kinesis AT_TIMESTAMP needs a timestamp \
-         Flagon does not carry: start at TRIM_HORIZON or LATEST"
+        "declare Kinesis trigger on stream `clicks`: AT_TIMESTAMP needs a time: use \
+         `.starting_at(time)` rather than `.starting_position(StartingPosition::AtTimestamp)`"
+    );
+}
+
+#[test]
+fn kinesis_starting_before_1970_is_refused_at_declaration() {
+    async fn on_click(_: KinesisEvent) {}
+    let before = std::time::UNIX_EPOCH - std::time::Duration::from_secs(1);
+    let err = error_of(App::new("a").on_kinesis_record(
+        KinesisTrigger::stream("clicks").starting_at(before),
+        on_click,
+    ));
+    assert_eq!(
+        err,
+        "declare Kinesis trigger on stream `clicks`: the starting time of `.starting_at(time)` \
+         is before 1970: give a time since the Unix epoch"
+    );
+}
+
+#[test]
+fn kinesis_starting_at_a_time_lands_in_the_manifest_in_whole_seconds() {
+    async fn on_click(_: KinesisEvent) {}
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_767_225_600_750);
+    let manifest = App::new("a")
+        .on_kinesis_record(KinesisTrigger::stream("clicks").starting_at(time), on_click)
+        .manifest()
+        .unwrap();
+    manifest.validate().unwrap();
+    let json: Value = serde_json::from_str(&manifest.to_json()).unwrap();
+    assert_eq!(
+        json["functions"][0]["trigger"],
+        json!({"type": "kinesis", "stream": "clicks", "batch_size": 100,
+               "starting_position": "AT_TIMESTAMP", "maximum_batching_window_in_seconds": null,
+               "starting_position_timestamp": "2026-01-01T00:00:00Z"})
+    );
+    // The last of `.starting_at` and `.starting_position` wins.
+    let latest = App::new("a")
+        .on_kinesis_record(
+            KinesisTrigger::stream("clicks")
+                .starting_at(time)
+                .starting_position(StartingPosition::Latest),
+            on_click,
+        )
+        .manifest()
+        .unwrap();
+    let json: Value = serde_json::from_str(&latest.to_json()).unwrap();
+    assert_eq!(
+        json["functions"][0]["trigger"]["starting_position"],
+        "LATEST"
+    );
+    assert!(
+        json["functions"][0]["trigger"]
+            .get("starting_position_timestamp")
+            .is_none()
     );
 }

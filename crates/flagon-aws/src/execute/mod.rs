@@ -214,6 +214,7 @@ impl Aws {
                 function_name,
                 source_arn,
                 starting_position,
+                starting_position_timestamp,
                 settings,
                 ..
             } => {
@@ -221,6 +222,7 @@ impl Aws {
                     function_name,
                     source_arn,
                     starting_position.as_deref(),
+                    starting_position_timestamp.map(|t| t.timestamp()),
                     settings,
                 )
                 .await

@@ -130,9 +130,12 @@ impl Aws {
         function_name: &str,
         source_arn: &str,
         starting_position: Option<&str>,
+        starting_position_timestamp: Option<i64>,
         s: &MappingSettings,
     ) -> Result<Outcome, AwsError> {
         let action = format!("map {source_arn} to {function_name}");
+        let timestamp =
+            starting_position_timestamp.map(aws_sdk_lambda::primitives::DateTime::from_secs);
         let mut attempt = 0;
         let out = loop {
             let result = self
@@ -146,14 +149,18 @@ impl Aws {
                 )
                 .set_scaling_config(scaling(s))
                 .set_starting_position(starting_position.map(EventSourcePosition::from))
+                .set_starting_position_timestamp(timestamp)
                 .set_function_response_types(Some(response_types(s)))
                 .send()
                 .await;
             match result {
                 Ok(out) => break out,
-                // The role's new read permission on the source is not visible to Lambda yet.
+                // The role's new read permission on the source is not visible to Lambda yet,
+                // or the mapping this one replaces (a new starting position) is still being
+                // deleted: Lambda deletes asynchronously.
                 Err(e)
-                    if super::function::is_iam_propagation(&e)
+                    if (super::function::is_iam_propagation(&e)
+                        || code_of(&e) == Some("ResourceConflictException"))
                         && attempt < IAM_RETRY_DELAYS.len() =>
                 {
                     tokio::time::sleep(std::time::Duration::from_secs(IAM_RETRY_DELAYS[attempt]))

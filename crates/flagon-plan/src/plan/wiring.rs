@@ -249,20 +249,39 @@ impl Ctx<'_> {
                 uuid: uuid.clone(),
             });
         }
-        let replaced = !steps.is_empty();
-        let current = observed
+        let mut replaced = !steps.is_empty();
+        let mut changed_start = Vec::new();
+        let mut current = observed
             .into_iter()
             .flatten()
             .find(|o| o.source_arn == source_arn);
+        // AWS updates neither StartingPosition nor StartingPositionTimestamp of a mapping: a
+        // new start is a new mapping, made after the old one is deleted.
+        if let Some(old) = current {
+            changed_start = start_changes(m, old);
+            if !changed_start.is_empty() {
+                steps.push(Step::DeleteEventSourceMapping {
+                    function: m.function.clone(),
+                    uuid: old.uuid.clone(),
+                });
+                replaced = true;
+                current = None;
+            }
+        }
         let Some(current) = current else {
             steps.push(Step::CreateEventSourceMapping {
                 function: m.function.clone(),
                 function_name,
                 source_arn,
                 starting_position: m.starting_position.map(|p| p.as_str().to_owned()),
+                starting_position_timestamp: m.starting_position_timestamp,
                 settings,
             });
-            let action = if replaced {
+            let action = if !changed_start.is_empty() {
+                Action::Replace {
+                    changed: changed_start,
+                }
+            } else if replaced {
                 Action::Replace {
                     changed: vec!["source".to_owned()],
                 }
@@ -363,6 +382,30 @@ impl Ctx<'_> {
         }
         steps.push(put);
         Ok(Some((Action::Update { changed }, steps)))
+    }
+}
+
+/// Where `have` starts that `want` does not. What the API leaves out is taken as unchanged,
+/// so that a mapping read back without it (moto returns no `StartingPositionTimestamp`) is
+/// not replaced at every deploy.
+fn start_changes(
+    want: &EventSourceMapping,
+    have: &crate::observed::ObservedMapping,
+) -> Vec<String> {
+    let (Some(position), Some(observed)) = (want.starting_position, &have.starting_position) else {
+        return Vec::new();
+    };
+    if observed != position.as_str() {
+        return vec!["starting_position".to_owned()];
+    }
+    match (
+        want.starting_position_timestamp,
+        have.starting_position_timestamp,
+    ) {
+        (Some(at), Some(observed)) if at.timestamp() != observed => {
+            vec!["starting_position_timestamp".to_owned()]
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -24,6 +24,10 @@ pub(super) fn render(t: &mut Template, m: &EventSourceMapping) {
     if let Some(position) = m.starting_position {
         p["StartingPosition"] = json!(position.as_str());
     }
+    // A Double of seconds since 1970 in CloudFormation; the model keeps whole seconds.
+    if let Some(at) = m.starting_position_timestamp {
+        p["StartingPositionTimestamp"] = json!(at.timestamp());
+    }
     if let Some(max) = m.maximum_concurrency {
         p["ScalingConfig"] = json!({"MaximumConcurrency": max});
     }

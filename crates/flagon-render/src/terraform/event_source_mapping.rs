@@ -24,6 +24,11 @@ pub(super) fn render(tf: &mut Tf, m: &EventSourceMapping) {
     if let Some(position) = m.starting_position {
         body["starting_position"] = json!(position.as_str());
     }
+    // RFC 3339 in the provider, which reads it back in whole seconds, as the model keeps it.
+    if let Some(at) = m.starting_position_timestamp {
+        body["starting_position_timestamp"] =
+            json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
     if let Some(max) = m.maximum_concurrency {
         body["scaling_config"] = json!({"maximum_concurrency": max});
     }

@@ -26,6 +26,29 @@ pub fn model(stage: &str) -> Model {
     Model::build(&manifest, &config, stage, &Overrides::default()).expect("fixture model builds")
 }
 
+/// The fixture in `stage` with `on_click` reading its Kinesis stream from 2026-01-01 (AT_TIMESTAMP),
+/// built from the manifest as an app declares it.
+pub fn at_timestamp_model(stage: &str) -> Model {
+    let manifest = std::fs::read_to_string(fixture("manifest.json")).expect("manifest fixture");
+    let mut manifest = Manifest::from_json(&manifest).expect("manifest fixture parses");
+    for f in &mut manifest.functions {
+        if let flagon_manifest::Trigger::Kinesis {
+            starting_position,
+            starting_position_timestamp,
+            ..
+        } = &mut f.trigger
+        {
+            *starting_position = flagon_manifest::StartingPosition::AtTimestamp;
+            *starting_position_timestamp = chrono::DateTime::from_timestamp(1_767_225_600, 0);
+        }
+    }
+    manifest
+        .validate()
+        .expect("the AT_TIMESTAMP manifest is valid");
+    let config = Config::load(fixture("Flagon.toml")).expect("Flagon.toml fixture loads");
+    Model::build(&manifest, &config, stage, &Overrides::default()).expect("fixture model builds")
+}
+
 /// The stages of the fixture, one per API type.
 pub const STAGES: [&str; 2] = ["dev", "prod"];
 
@@ -162,8 +185,9 @@ pub fn openapi_spec_validator() -> Option<PathBuf> {
     require("openapi-spec-validator", "openapi-spec-validator", found)
 }
 
-/// Every model the real tools check: the fixture in each stage, and `dev` with an API key
-/// on `/users/{id}` (an HTTP API has no API keys, so the key variant is REST only).
+/// Every model the real tools check: the fixture in each stage, `dev` with an API key
+/// on `/users/{id}` (an HTTP API has no API keys, so the key variant is REST only), each stage
+/// with `ANY` routes, and each stage with a Kinesis trigger starting AT_TIMESTAMP.
 pub fn lint_models() -> Vec<(String, Model)> {
     let mut models: Vec<(String, Model)> =
         STAGES.iter().map(|s| ((*s).to_owned(), model(s))).collect();
@@ -179,6 +203,9 @@ pub fn lint_models() -> Vec<(String, Model)> {
     models.push(("dev-api-key".to_owned(), keyed));
     for stage in STAGES {
         models.push((format!("{stage}-any"), any_model(stage)));
+    }
+    for stage in STAGES {
+        models.push((format!("{stage}-at-timestamp"), at_timestamp_model(stage)));
     }
     models
 }

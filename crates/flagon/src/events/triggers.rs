@@ -3,6 +3,8 @@
 //! Limits are AWS's (Lambda `CreateEventSourceMapping`, S3 notifications, EventBridge
 //! `PutRule`) and are checked at declaration, since moto accepts values AWS rejects.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use flagon_manifest::{StartingPosition, Trigger};
 use serde_json::Value;
 
@@ -253,13 +255,8 @@ impl Default for StreamSettings {
 }
 
 impl StreamSettings {
-    /// Checks the settings against AWS's limits; `at_timestamp` is the refusal of
-    /// `AT_TIMESTAMP`, which AWS only takes with a `StartingPositionTimestamp` the manifest
-    /// does not carry (refused at declaration rather than at deploy).
-    fn check(&self, at_timestamp: &str) -> Result<(), String> {
-        if self.starting_position == StartingPosition::AtTimestamp {
-            return Err(at_timestamp.to_owned());
-        }
+    /// Checks the settings against AWS's limits.
+    fn check(&self) -> Result<(), String> {
         if !(1..=10_000).contains(&self.batch_size) {
             return Err(format!("batch size {} is outside 1-10000", self.batch_size));
         }
@@ -272,6 +269,8 @@ impl StreamSettings {
 pub struct KinesisTrigger {
     stream: String,
     settings: StreamSettings,
+    /// The time of [`starting_at`](Self::starting_at), with `AT_TIMESTAMP`.
+    timestamp: Option<SystemTime>,
 }
 
 impl KinesisTrigger {
@@ -280,6 +279,7 @@ impl KinesisTrigger {
         Self {
             stream: stream.into(),
             settings: StreamSettings::default(),
+            timestamp: None,
         }
     }
 
@@ -289,10 +289,30 @@ impl KinesisTrigger {
         self
     }
 
-    /// Where to start reading: `TRIM_HORIZON` or `LATEST`. `AT_TIMESTAMP` is refused at
-    /// declaration: AWS needs a timestamp with it, which Flagon does not carry yet.
+    /// Where to start reading: `TRIM_HORIZON` or `LATEST`. For `AT_TIMESTAMP`, use
+    /// [`starting_at`](Self::starting_at), which gives the time AWS needs with it; the last of
+    /// the two calls wins.
     pub fn starting_position(mut self, position: StartingPosition) -> Self {
         self.settings.starting_position = position;
+        self
+    }
+
+    /// Start reading at the first record written at or after `time` (`AT_TIMESTAMP`), or at
+    /// the oldest record if `time` is older than the stream keeps. AWS keeps whole seconds, so
+    /// a fraction of a second is dropped. Give a fixed time, e.g.
+    /// `UNIX_EPOCH + Duration::from_secs(1_767_225_600)`: the mapping is made anew each
+    /// time it changes, so `SystemTime::now()` would replace it at every deploy.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use flagon::KinesisTrigger;
+    ///
+    /// let trigger = KinesisTrigger::stream("clicks")
+    ///     .starting_at(UNIX_EPOCH + Duration::from_secs(1_767_225_600)); // 2026-01-01
+    /// ```
+    pub fn starting_at(mut self, time: SystemTime) -> Self {
+        self.settings.starting_position = StartingPosition::AtTimestamp;
+        self.timestamp = Some(time);
         self
     }
 
@@ -308,26 +328,54 @@ impl IntoTrigger for KinesisTrigger {
         if self.stream.is_empty() {
             return Err("the stream name is empty".into());
         }
-        self.settings.check(
-            "Kinesis AT_TIMESTAMP needs a timestamp Flagon does not carry: \
-             start at TRIM_HORIZON or LATEST",
-        )?;
+        self.settings.check()?;
         let StreamSettings {
             batch_size,
             starting_position,
             window,
         } = self.settings;
+        let starting_position_timestamp = match (starting_position, self.timestamp) {
+            (StartingPosition::AtTimestamp, Some(time)) => Some(whole_seconds(time)?),
+            (StartingPosition::AtTimestamp, None) => {
+                return Err(
+                    "AT_TIMESTAMP needs a time: use `.starting_at(time)` rather than \
+                            `.starting_position(StartingPosition::AtTimestamp)`"
+                        .into(),
+                );
+            }
+            _ => None,
+        };
         Ok(Trigger::Kinesis {
             stream: self.stream,
             batch_size,
             starting_position,
             maximum_batching_window_in_seconds: window,
+            starting_position_timestamp,
         })
     }
 
     fn describe(&self) -> String {
         format!("Kinesis trigger on stream `{}`", self.stream)
     }
+}
+
+/// `time` as AWS takes a starting timestamp: whole seconds since 1970.
+fn whole_seconds(time: SystemTime) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let since_epoch = time.duration_since(UNIX_EPOCH).map_err(|_| {
+        "the starting time of `.starting_at(time)` is before 1970: give a time since the Unix \
+         epoch"
+            .to_owned()
+    })?;
+    i64::try_from(since_epoch.as_secs())
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .ok_or_else(|| {
+            format!(
+                "the starting time of `.starting_at(time)`, {}s after 1970, is past what a \
+                 timestamp holds: give a time in the past",
+                since_epoch.as_secs()
+            )
+        })
 }
 
 /// A DynamoDB stream event source mapping: `DynamoDbTrigger::stream_arn("arn:aws:dynamodb:...")`.
@@ -378,8 +426,12 @@ impl IntoTrigger for DynamoDbTrigger {
                 self.stream_arn
             ));
         }
-        self.settings
-            .check("DynamoDB streams start at TRIM_HORIZON or LATEST, not AT_TIMESTAMP")?;
+        if self.settings.starting_position == StartingPosition::AtTimestamp {
+            return Err(
+                "DynamoDB streams start at TRIM_HORIZON or LATEST, not AT_TIMESTAMP".into(),
+            );
+        }
+        self.settings.check()?;
         let StreamSettings {
             batch_size,
             starting_position,
