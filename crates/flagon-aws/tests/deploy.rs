@@ -5,17 +5,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use flagon_aws::{Aws, CallLog, load_state, state_path};
-use flagon_model::{Model, ResourceId};
+use flagon_aws::{CallLog, load_state, state_path};
+use flagon_model::ResourceId;
 
-use common::{create_sources, manifest, mapping_sources, model, moto, subscriptions};
-
-async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> flagon_aws::DeployReport {
-    let path = state_path(dir, "dev");
-    aws.deploy(model, &path, &mut |_| {})
-        .await
-        .expect("deploy succeeds")
-}
+use common::{create_sources, deploy, manifest, mapping_sources, model, moto, subscriptions};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn full_deploy_wires_every_trigger_and_redeploy_makes_no_mutating_call() {

@@ -2,19 +2,14 @@
 
 mod common;
 
-use flagon_aws::{Aws, Call, CallLog, DeployReport, load_state, state_path};
+use flagon_aws::{Call, CallLog, load_state, state_path};
 use flagon_manifest::Trigger;
-use flagon_model::{FunctionRef, Model, Resource};
+use flagon_model::{FunctionRef, Resource};
 
 use common::{
-    create_sources, fingerprint, manifest, mapping_sources, model, moto, package, subscriptions,
+    create_sources, deploy, fingerprint, manifest, mapping_sources, model, moto, package,
+    subscriptions,
 };
-
-async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> DeployReport {
-    aws.deploy(model, &state_path(dir, "dev"), &mut |_| {})
-        .await
-        .expect("deploy succeeds")
-}
 
 fn ops(calls: Vec<Call>) -> Vec<String> {
     let mut ops: Vec<String> = calls.into_iter().map(|c| c.operation).collect();

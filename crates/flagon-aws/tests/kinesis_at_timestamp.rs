@@ -5,12 +5,12 @@
 
 mod common;
 
-use flagon_aws::{Aws, CallLog, state_path};
+use flagon_aws::{Aws, CallLog};
 use flagon_manifest::{Manifest, StartingPosition, Trigger};
-use flagon_model::{FunctionRef, Model, ResourceId};
+use flagon_model::{FunctionRef, ResourceId};
 use flagon_plan::Action;
 
-use common::{create_sources, manifest, model, moto};
+use common::{create_sources, deploy, manifest, model, moto};
 
 /// 2026-01-01T00:00:00Z.
 const START: i64 = 1_767_225_600;
@@ -31,12 +31,6 @@ fn at_timestamp(stream_arn: &str) -> Manifest {
     }
     manifest.validate().expect("a valid manifest");
     manifest
-}
-
-async fn deploy(aws: &Aws, model: &Model, dir: &std::path::Path) -> flagon_aws::DeployReport {
-    aws.deploy(model, &state_path(dir, "dev"), &mut |_| {})
-        .await
-        .expect("deploy succeeds")
 }
 
 /// `on_click`'s mappings as Lambda lists them: (UUID, position, timestamp in seconds).

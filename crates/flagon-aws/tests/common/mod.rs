@@ -12,6 +12,13 @@ use flagon_config::{Config, Overrides};
 use flagon_manifest::{Manifest, Trigger};
 use flagon_model::{Architecture, Code, Model};
 
+/// Deploys `model` with its state in `dir` (stage `dev`), which must succeed.
+pub async fn deploy(aws: &Aws, model: &Model, dir: &Path) -> flagon_aws::DeployReport {
+    aws.deploy(model, &flagon_aws::state_path(dir, "dev"), &mut |_| {})
+        .await
+        .expect("deploy succeeds")
+}
+
 /// Starts moto, or returns `None` (after a note) when it is missing and tools are optional.
 pub fn moto() -> Option<Moto> {
     Moto::start()
