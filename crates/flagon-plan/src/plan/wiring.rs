@@ -249,25 +249,24 @@ impl Ctx<'_> {
                 uuid: uuid.clone(),
             });
         }
-        let mut replaced = !steps.is_empty();
-        let mut changed_start = Vec::new();
-        let mut current = observed
+        let replaced = !steps.is_empty();
+        let found = observed
             .into_iter()
             .flatten()
             .find(|o| o.source_arn == source_arn);
         // AWS updates neither StartingPosition nor StartingPositionTimestamp of a mapping: a
         // new start is a new mapping, made after the old one is deleted.
-        if let Some(old) = current {
-            changed_start = start_changes(m, old);
-            if !changed_start.is_empty() {
+        let changed_start = found.map(|old| start_changes(m, old)).unwrap_or_default();
+        let current = match found {
+            Some(old) if !changed_start.is_empty() => {
                 steps.push(Step::DeleteEventSourceMapping {
                     function: m.function.clone(),
                     uuid: old.uuid.clone(),
                 });
-                replaced = true;
-                current = None;
+                None
             }
-        }
+            other => other,
+        };
         let Some(current) = current else {
             steps.push(Step::CreateEventSourceMapping {
                 function: m.function.clone(),
